@@ -1,0 +1,1 @@
+# contrib/local.mk - placeholder until this part lands

@@ -1,0 +1,105 @@
+/*
+ * directory.h - the directory interface the decision engine asks.
+ *
+ * A backend (accounts file, LDAP) answers two questions:
+ *   1. which mailbox does this login map to?          (find_account)
+ *   2. which mailbox owns this address, and who may send as it? (find_owner)
+ * Answers are immutable account records. A backend that caches hands out
+ * counted references; every record obtained must be given back with
+ * dir_release(). A backend is created per configuration snapshot, used by
+ * many threads at once, and destroyed when the snapshot's last user is gone.
+ *
+ * Address keys are the normalised keys of normalize.h ("local@domain", the
+ * catch-all "@domain"); backends return account addresses in that form.
+ */
+#ifndef POLICY_DIRECTORY_H
+#define POLICY_DIRECTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "identity.h"
+
+enum dir_status {
+	DIR_OK = 0,    /* exactly one mailbox */
+	DIR_NOTFOUND,  /* no entry at all */
+	DIR_AMBIGUOUS, /* several entries, none or several of them mailboxes */
+	DIR_ERROR,     /* the directory did not answer (temporary) */
+};
+
+/* One mailbox (or, for find_owner, any entry holding the address). */
+struct dir_account {
+	const char *id;           /* stable identifier: DN, or login for files */
+	const char *name;         /* account name for logs (uid, login) */
+	const char *const *addrs; /* normalised keys, catch-alls as "@domain" */
+	size_t naddrs;
+	const char *home;         /* home server name, NULL if none recorded */
+	const char *const *delegates; /* ids (DNs/logins) that may send as it */
+	size_t ndelegates;
+	bool is_group;            /* delegates are the group's members */
+};
+
+/* Where an answer came from, for logs and the explain tool. */
+struct dir_trace {
+	char source[256];  /* server URI or "file:PATH:LINE" */
+	bool from_cache;
+	bool stale;        /* served from an expired cache entry (stale_grace) */
+	char error[256];   /* DIR_ERROR: what failed */
+	/* DIR_AMBIGUOUS: every candidate, for the log */
+	char candidates[1024];
+	unsigned ncandidates;
+};
+
+struct dir_lookup {
+	enum dir_status status;
+	const struct dir_account *acct; /* DIR_OK: the account (a reference) */
+	void *ref;                      /* backend's handle for dir_release */
+	struct dir_trace trace;
+};
+
+struct directory;
+
+struct directory_ops {
+	const char *name; /* "file", "ldap" */
+	/* Map a login to exactly one mailbox. */
+	void (*find_account)(struct directory *d, const struct identity *id,
+			     struct dir_lookup *out);
+	/* The entry that holds an address key (exact, else its catch-all).
+	 * DIR_NOTFOUND when nobody holds it. */
+	void (*find_owner)(struct directory *d, const char *key,
+			   struct dir_lookup *out);
+	/* Give back out->ref. */
+	void (*release)(struct directory *d, struct dir_lookup *l);
+	/* One line of statistics (cache hits etc.), may be NULL. */
+	void (*stats)(struct directory *d, char *buf, size_t size);
+	void (*destroy)(struct directory *d);
+};
+
+struct directory {
+	const struct directory_ops *ops;
+	void *impl;
+};
+
+/* Convenience wrappers. */
+void dir_find_account(struct directory *d, const struct identity *id,
+		      struct dir_lookup *out);
+void dir_find_owner(struct directory *d, const char *key,
+		    struct dir_lookup *out);
+void dir_release(struct directory *d, struct dir_lookup *l);
+void dir_destroy(struct directory *d);
+
+/* Helpers for backends. */
+void dir_lookup_init(struct dir_lookup *l);
+void dir_trace_add_candidate(struct dir_trace *t, const char *id);
+
+/* True if acct holds the address key exactly; *catchall set if it holds the
+ * key's domain as "@domain" instead. */
+bool dir_account_owns(const struct dir_account *acct, const char *key,
+		      bool *catchall);
+/* True if delegate_id is among acct's delegates. */
+bool dir_account_delegates_to(const struct dir_account *acct,
+			      const char *delegate_id);
+
+const char *dir_status_name(enum dir_status st);
+
+#endif

@@ -1,0 +1,1 @@
+# tests/bench/local.mk - placeholder until this part lands

@@ -1,0 +1,1 @@
+# tests/ldap/local.mk - placeholder until this part lands

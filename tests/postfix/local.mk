@@ -1,0 +1,1 @@
+# tests/postfix/local.mk - placeholder until this part lands

@@ -26,6 +26,7 @@ enum norm_status {
 	NORM_OK = 0,
 	NORM_E_IDNA,  /* a UTF-8 domain that is not a valid IDN */
 	NORM_E_SPACE, /* the key did not fit */
+	NORM_E_SYNTAX, /* key_from_text: not an address */
 };
 
 /* Key of a parsed address (not the null path). */

@@ -1,0 +1,321 @@
+/*
+ * decide.c - the decision engine: DESIGN.md's table, row by row.
+ *
+ *   unauthenticated: <> accept; trusted client accept; local-domain sender
+ *                    504 (require_auth); other sender accept.
+ *   authenticated:   bypass login accept; owned (address, catch-all, send-as)
+ *                    accept unless homed elsewhere (554 not local); anything
+ *                    else 554 not owner; directory trouble 451 (or as the
+ *                    admin chose).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "decide.h"
+#include "textutil.h"
+
+/* Append " key=value" to the facts (bounded). */
+static void
+add_fact(struct verdict *v, const char *key, const char *value)
+{
+	size_t n = strlen(v->facts);
+
+	if (n + 1 < sizeof(v->facts))
+		snprintf(v->facts + n, sizeof(v->facts) - n, "%s%s=%s",
+			 n ? " " : "", key, value);
+}
+
+/* Set the verdict's action, reason and reply. */
+static void
+set(struct verdict *v, enum action a, enum reason r,
+    const struct reply_template *t, const char *sender, size_t slen)
+{
+	v->action = a;
+	v->reason = r;
+	if (t != NULL)
+		reply_format(t, sender, slen, &v->reply);
+}
+
+/* Refuse with not_owner. */
+static void
+not_owner(const struct policy *p, const struct facts *f, struct verdict *v,
+	  enum reason r)
+{
+	set(v, ACT_REJECT, r, &p->not_owner, f->sender, f->sender_len);
+}
+
+/* The directory did not answer: do what on_directory_error says. */
+static void
+dir_error(const struct policy *p, const struct facts *f, struct verdict *v,
+	  const struct dir_lookup *l)
+{
+	add_fact(v, "directory_error",
+		 l->trace.error[0] ? l->trace.error : "no answer");
+	switch (p->on_directory_error) {
+	case DIRERR_ACCEPT:
+		set(v, ACT_ACCEPT, R_DIR_ERROR, NULL, NULL, 0);
+		return;
+	case DIRERR_REJECT:
+		not_owner(p, f, v, R_DIR_ERROR);
+		return;
+	case DIRERR_TEMPFAIL:
+		break;
+	}
+	set(v, ACT_TEMPFAIL, R_DIR_ERROR, &p->tempfail, f->sender,
+	    f->sender_len);
+}
+
+/* True if the folded domain (or a ".parent" entry) is local. */
+bool
+policy_domain_is_local(const struct policy *p, const char *domain)
+{
+	if (strmap_get(&p->local_domains, domain, NULL) != NULL)
+		return true;
+	for (const char *d = strchr(domain, '.'); d != NULL;
+	     d = strchr(d + 1, '.')) {
+		if (strmap_get(&p->local_domains, d, NULL) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* Compare two server names; a bare name matches a FQDN's first label. */
+static bool
+server_eq(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+
+	if (strcasecmp(a, b) == 0)
+		return true;
+	if ((a[la] == '\0' || b[lb] == '\0') && la == lb)
+		return strncasecmp(a, b, la) == 0;
+	return false;
+}
+
+/* Is the home server this one (server_name or j, or local_servers)? */
+bool
+policy_home_is_local(const struct policy *p, const char *home,
+		     const char *mta_name)
+{
+	const char *self = p->server_name ? p->server_name : mta_name;
+
+	if (self != NULL && server_eq(home, self))
+		return true;
+	for (size_t i = 0; i < p->nlocal_servers; i++)
+		if (server_eq(home, p->local_servers[i]))
+			return true;
+	return false;
+}
+
+/* Write the account's directory facts into the verdict. */
+static void
+account_facts(struct verdict *v, const struct dir_lookup *l)
+{
+	const struct dir_account *a = l->acct;
+	char list[1024] = "";
+	size_t n = 0;
+
+	copy_bounded(v->account, sizeof(v->account), a->name, strlen(a->name));
+	add_fact(v, "account_id", a->id);
+	for (size_t i = 0; i < a->naddrs && n + 1 < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+				      i ? "," : "", a->addrs[i]);
+	add_fact(v, "addresses", list[0] ? list : "(none)");
+	add_fact(v, "home", a->home ? a->home : "(none)");
+	add_fact(v, "source", l->trace.source);
+	add_fact(v, "cache", l->trace.from_cache
+				     ? (l->trace.stale ? "stale" : "hit")
+				     : "miss");
+	v->from_cache = l->trace.from_cache;
+	v->stale = l->trace.stale;
+}
+
+/* Unauthenticated rows of the table. */
+static void
+decide_unauth(const struct policy *p, const struct facts *f,
+	      const char *key, struct verdict *v)
+{
+	if (f->client_trusted) {
+		set(v, ACT_ACCEPT, R_TRUSTED_CLIENT, NULL, NULL, 0);
+		return;
+	}
+	if (p->require_auth && policy_domain_is_local(p, key_domain(key))) {
+		set(v, ACT_REJECT, R_NEED_AUTH, &p->need_auth, f->sender,
+		    f->sender_len);
+		return;
+	}
+	set(v, ACT_ACCEPT, R_FOREIGN_SENDER, NULL, NULL, 0);
+}
+
+/* Send-as: does the mailbox holding key delegate to the account? */
+static int
+check_send_as(const struct policy *p, struct directory *dir,
+	      const struct facts *f, const char *key,
+	      const struct dir_account *acct, struct verdict *v)
+{
+	struct dir_lookup owner;
+	int granted;
+
+	dir_find_owner(dir, key, &owner);
+	if (owner.status == DIR_ERROR) {
+		dir_error(p, f, v, &owner);
+		dir_release(dir, &owner);
+		return -1;
+	}
+	granted = owner.status == DIR_OK &&
+		  dir_account_delegates_to(owner.acct, acct->id);
+	if (owner.status == DIR_OK) {
+		add_fact(v, "owner", owner.acct->id);
+		add_fact(v, "owner_source", owner.trace.source);
+		if (owner.acct->is_group)
+			add_fact(v, "owner_is_group", "yes");
+	} else {
+		add_fact(v, "owner", "(none)");
+	}
+	dir_release(dir, &owner);
+	return granted;
+}
+
+/* Owned, catch-all or send-as; then the home-server rule. */
+static void
+check_account(const struct policy *p, struct directory *dir,
+	      const struct facts *f, const char *key,
+	      const struct dir_lookup *l, struct verdict *v)
+{
+	const struct dir_account *acct = l->acct;
+	bool catchall = false;
+	enum reason r;
+
+	if (dir_account_owns(acct, key, &catchall)) {
+		r = catchall ? R_CATCHALL : R_OWNER;
+	} else {
+		int granted = check_send_as(p, dir, f, key, acct, v);
+		if (granted < 0)
+			return;
+		if (!granted) {
+			not_owner(p, f, v, R_NOT_OWNER);
+			return;
+		}
+		r = R_SEND_AS;
+	}
+	if (p->check_home_server && acct->home != NULL &&
+	    !policy_home_is_local(p, acct->home, f->mta_name)) {
+		add_fact(v, "rule", "check_home_server");
+		set(v, ACT_REJECT, R_NOT_LOCAL, &p->not_local, v->sender,
+		    strlen(v->sender));
+		return;
+	}
+	set(v, ACT_ACCEPT, r, NULL, NULL, 0);
+}
+
+/* Authenticated rows of the table. */
+static void
+decide_auth(const struct policy *p, struct directory *dir,
+	    const struct facts *f, const char *key, struct verdict *v)
+{
+	struct identity id;
+	struct dir_lookup l;
+	enum id_status ist;
+	char folded[LOGIN_MAX + 1];
+
+	copy_bounded(folded, sizeof(folded), f->login, strlen(f->login));
+	ascii_lower_str(folded);
+	if (strmap_get(&p->bypass_logins, folded, NULL) != NULL) {
+		set(v, ACT_ACCEPT, R_BYPASS_LOGIN, NULL, NULL, 0);
+		return;
+	}
+	if (!p->check_originator && !p->check_home_server) {
+		set(v, ACT_ACCEPT, R_CHECK_OFF, NULL, NULL, 0);
+		return;
+	}
+	ist = identity_parse(f->login, strlen(f->login), &p->identity, &id);
+	if (ist != ID_OK) {
+		add_fact(v, "login_error", id_status_name(ist));
+		not_owner(p, f, v, R_LOGIN_INVALID);
+		return;
+	}
+	add_fact(v, "user", id.user);
+	if (id.domain[0])
+		add_fact(v, "login_domain", id.domain);
+	dir_find_account(dir, &id, &l);
+	switch (l.status) {
+	case DIR_OK:
+		account_facts(v, &l);
+		check_account(p, dir, f, key, &l, v);
+		if (!p->check_originator && v->action == ACT_REJECT &&
+		    v->reason == R_NOT_OWNER)
+			set(v, ACT_ACCEPT, R_CHECK_OFF, NULL, NULL, 0);
+		break;
+	case DIR_NOTFOUND:
+	case DIR_AMBIGUOUS:
+		add_fact(v, "source", l.trace.source);
+		if (l.trace.ncandidates)
+			add_fact(v, "candidates", l.trace.candidates);
+		if (l.trace.error[0])
+			add_fact(v, "why", l.trace.error);
+		add_fact(v, "error", "The requested mailbox is not available "
+				     "on this server");
+		not_owner(p, f, v,
+			  l.status == DIR_AMBIGUOUS ? R_LOGIN_AMBIGUOUS
+						    : R_LOGIN_UNKNOWN);
+		break;
+	case DIR_ERROR:
+		add_fact(v, "source", l.trace.source);
+		dir_error(p, f, v, &l);
+		break;
+	}
+	dir_release(dir, &l);
+}
+
+/* Decide one message. */
+void
+decide(const struct policy *p, struct directory *dir, const struct facts *f,
+       struct verdict *v)
+{
+	struct address a;
+	char key[KEY_BUF];
+	bool authed = f->login != NULL && f->login[0] != '\0';
+	enum addr_status st;
+
+	memset(v, 0, sizeof(*v));
+	reply_clean(f->sender, f->sender_len, REPLY_SENDER_MAX, v->sender,
+		    sizeof(v->sender));
+	st = addr_parse(f->sender, f->sender_len, &p->limits, &a);
+	if (st != ADDR_OK) {
+		add_fact(v, "sender_error", addr_status_name(st));
+		set(v, ACT_REJECT, R_SENDER_INVALID, &p->bad_sender, NULL, 0);
+		return;
+	}
+	if (a.is_null) {
+		if (!authed || p->allow_null_sender)
+			set(v, ACT_ACCEPT, R_NULL_SENDER, NULL, NULL, 0);
+		else
+			not_owner(p, f, v, R_NULL_DENIED);
+		return;
+	}
+	if (addr_format(&a, v->sender, sizeof(v->sender)) == 0 ||
+	    addr_key(&a, &p->norm, key, sizeof(key)) != NORM_OK) {
+		add_fact(v, "sender_error", "idna");
+		set(v, ACT_REJECT, R_SENDER_INVALID, &p->bad_sender, NULL, 0);
+		return;
+	}
+	add_fact(v, "sender_key", key);
+	if (!authed)
+		decide_unauth(p, f, key, v);
+	else
+		decide_auth(p, dir, f, key, v);
+}
+
+/* An Exchange-only verb before AUTH. */
+void
+decide_unknown_verb(const struct policy *p, bool authenticated,
+		    struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (authenticated) {
+		set(v, ACT_ACCEPT, R_UNKNOWN_VERB, NULL, NULL, 0);
+		return;
+	}
+	set(v, ACT_REJECT, R_UNKNOWN_VERB, &p->need_auth, NULL, 0);
+}

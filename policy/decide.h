@@ -1,0 +1,76 @@
+/*
+ * decide.h - the decision table of DESIGN.md.
+ *
+ * Given the facts the milter gathered (login, sender, client) and a
+ * directory, decide(): accept, reject or tempfail, with the reply and a
+ * reason code. No I/O of its own: the only outside calls go through the
+ * directory interface.
+ */
+#ifndef POLICY_DECIDE_H
+#define POLICY_DECIDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "address.h"
+#include "cidr.h"
+#include "directory.h"
+#include "identity.h"
+#include "normalize.h"
+#include "reply.h"
+#include "strmap.h"
+#include "verdict.h"
+
+enum dir_error_mode {
+	DIRERR_TEMPFAIL = 0,
+	DIRERR_ACCEPT,
+	DIRERR_REJECT,
+};
+
+/* The policy part of a configuration snapshot (immutable once built). */
+struct policy {
+	bool require_auth;      /* 504 for unauthenticated local senders */
+	bool check_originator;  /* 554 for senders the login does not own */
+	bool check_home_server; /* 554 not local for mailboxes homed elsewhere */
+	bool allow_null_sender; /* accept <> from authenticated clients */
+	enum dir_error_mode on_directory_error;
+	struct norm_opts norm;
+	struct addr_limits limits;
+	struct identity_rules identity;
+	const char *server_name;           /* NULL: use the MTA's j macro */
+	const char *const *local_servers;  /* other names of this server */
+	size_t nlocal_servers;
+	struct strmap local_domains;       /* folded domain -> non-NULL */
+	struct strmap bypass_logins;       /* folded login -> non-NULL */
+	const struct cidr *trusted;
+	size_t ntrusted;
+	struct reply_template not_owner, not_local, need_auth, tempfail,
+		bad_sender;
+};
+
+/* What the milter knows about one message. */
+struct facts {
+	const char *login;     /* {auth_authen}; NULL or "" without AUTH */
+	const char *sender;    /* MAIL FROM argument, as sent */
+	size_t sender_len;
+	bool client_trusted;   /* client address inside trusted_networks */
+	const char *mta_name;  /* the MTA's j / {daemon_name}, may be NULL */
+};
+
+/* Decide one message. */
+void decide(const struct policy *p, struct directory *dir,
+	    const struct facts *f, struct verdict *v);
+
+/* An unknown SMTP verb (XEXCH50) from a client: need_auth unless it is
+ * authenticated. */
+void decide_unknown_verb(const struct policy *p, bool authenticated,
+			 struct verdict *v);
+
+/* True if the folded domain, or a parent written ".parent", is local. */
+bool policy_domain_is_local(const struct policy *p, const char *domain);
+
+/* Is this home server this server? */
+bool policy_home_is_local(const struct policy *p, const char *home,
+			  const char *mta_name);
+
+#endif

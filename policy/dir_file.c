@@ -1,0 +1,457 @@
+/*
+ * dir_file.c - accounts-file backend: parse the file once into an arena and
+ * two hash tables (login -> entries, address key -> entry); read-only and
+ * lock-free afterwards. The file format is described in dir_file.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "dir_file.h"
+#include "strmap.h"
+#include "textutil.h"
+
+#define MAX_LIST 256 /* logins, addresses or delegates on one line */
+
+struct file_entry {
+	struct dir_account acct;
+	unsigned line;
+	int mailbox;
+	const char **delegate_names; /* resolved to ids once all are read */
+	size_t ndelegate_names;
+};
+
+struct file_dir {
+	struct directory dir;
+	char *path;
+	struct arena arena;
+	struct strmap by_login;
+	struct strmap by_addr;
+	size_t nentries;
+	struct file_entry **entries;
+	size_t cap;
+};
+
+/* State of one load. */
+struct loader {
+	struct file_dir *fd;
+	const struct norm_opts *norm;
+	unsigned line;
+	char *err;
+	size_t errsz;
+};
+
+/* Record an error as "path:line: message". */
+static int __attribute__((format(printf, 2, 3)))
+fail(struct loader *ld, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(ld->err, ld->errsz, "%s:%u: %s", ld->fd->path, ld->line, msg);
+	return -1;
+}
+
+/* Split s on sep into at most max pieces (s is modified). */
+static size_t
+split(char *s, char sep, char **out, size_t max)
+{
+	size_t n = 0;
+
+	while (s != NULL && n < max) {
+		char *next = strchr(s, sep);
+		if (next != NULL)
+			*next++ = '\0';
+		out[n++] = s;
+		s = next;
+	}
+	return s == NULL ? n : max + 1;
+}
+
+/* Store the logins of an entry, folded, in the login table. */
+static int
+add_logins(struct loader *ld, struct file_entry *e, char *field)
+{
+	char *names[MAX_LIST];
+	size_t n = split(field, ',', names, MAX_LIST);
+
+	if (n > MAX_LIST)
+		return fail(ld, "more than %s logins", "256");
+	for (size_t i = 0; i < n; i++) {
+		if (names[i][0] == '\0' || strlen(names[i]) > LOGIN_MAX)
+			return fail(ld, "empty or overlong login in \"%s\"",
+				    field);
+		ascii_lower_str(names[i]);
+		char *login = arena_strndup(&ld->fd->arena, names[i],
+					    strlen(names[i]));
+		if (login == NULL)
+			return fail(ld, "%s", "out of memory");
+		if (i == 0) {
+			e->acct.name = login;
+			e->acct.id = login;
+		}
+		if (strmap_add(&ld->fd->by_login, login, e) != 0)
+			return fail(ld, "%s", "out of memory");
+	}
+	return 0;
+}
+
+/* Parse the addresses of an entry into keys and index them. */
+static int
+add_addresses(struct loader *ld, struct file_entry *e, char *field)
+{
+	char *list[MAX_LIST];
+	size_t n = split(field, ',', list, MAX_LIST);
+	const char **addrs;
+
+	if (n > MAX_LIST)
+		return fail(ld, "more than %s addresses", "256");
+	addrs = arena_alloc(&ld->fd->arena, n * sizeof(*addrs));
+	if (addrs == NULL)
+		return fail(ld, "%s", "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		char key[KEY_BUF];
+		enum addr_status ast;
+		if (key_from_text(list[i], ld->norm, key, sizeof(key), &ast) !=
+		    NORM_OK)
+			return fail(ld, "bad address \"%s\" (%s)", list[i],
+				    ast != ADDR_OK ? addr_status_name(ast)
+						   : "not a valid domain name");
+		struct file_entry *other = strmap_get(&ld->fd->by_addr, key, NULL);
+		if (other != NULL)
+			return fail(ld, "address \"%s\" already belongs to line %u",
+				    key, other->line);
+		addrs[i] = arena_strndup(&ld->fd->arena, key, strlen(key));
+		if (addrs[i] == NULL ||
+		    strmap_add(&ld->fd->by_addr, addrs[i], e) != 0)
+			return fail(ld, "%s", "out of memory");
+	}
+	e->acct.addrs = addrs;
+	e->acct.naddrs = n;
+	return 0;
+}
+
+/* Keep the delegate logins until every entry is read. */
+static int
+add_delegate_names(struct loader *ld, struct file_entry *e, char *value)
+{
+	char *list[MAX_LIST];
+	size_t n = split(value, ',', list, MAX_LIST);
+
+	if (n > MAX_LIST)
+		return fail(ld, "more than %s delegates", "256");
+	e->delegate_names = arena_alloc(&ld->fd->arena, n * sizeof(char *));
+	if (e->delegate_names == NULL)
+		return fail(ld, "%s", "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (list[i][0] == '\0')
+			return fail(ld, "%s", "empty delegate login");
+		ascii_lower_str(list[i]);
+		e->delegate_names[i] =
+			arena_strndup(&ld->fd->arena, list[i], strlen(list[i]));
+	}
+	e->ndelegate_names = n;
+	return 0;
+}
+
+/* One key=value option. */
+static int
+add_option(struct loader *ld, struct file_entry *e, char *opt)
+{
+	char *eq = strchr(opt, '=');
+
+	if (eq == NULL || eq == opt || eq[1] == '\0')
+		return fail(ld, "option \"%s\" is not key=value", opt);
+	*eq++ = '\0';
+	if (strcmp(opt, "home") == 0) {
+		e->acct.home = arena_strndup(&ld->fd->arena, eq, strlen(eq));
+		return 0;
+	}
+	if (strcmp(opt, "delegates") == 0)
+		return add_delegate_names(ld, e, eq);
+	if (strcmp(opt, "type") == 0) {
+		if (strcmp(eq, "mailbox") != 0 && strcmp(eq, "contact") != 0)
+			return fail(ld, "type must be mailbox or contact, not \"%s\"",
+				    eq);
+		e->mailbox = strcmp(eq, "mailbox") == 0;
+		return 0;
+	}
+	return fail(ld, "unknown option \"%s\" (home, delegates, type)", opt);
+}
+
+/* Keep a pointer to every entry (for delegate resolution). */
+static int
+remember(struct loader *ld, struct file_entry *e)
+{
+	struct file_dir *fd = ld->fd;
+
+	if (fd->nentries == fd->cap) {
+		size_t cap = fd->cap ? fd->cap * 2 : 1024;
+		void *p = realloc(fd->entries, cap * sizeof(*fd->entries));
+		if (p == NULL)
+			return fail(ld, "%s", "out of memory");
+		fd->entries = p;
+		fd->cap = cap;
+	}
+	fd->entries[fd->nentries++] = e;
+	return 0;
+}
+
+/* Make an entry's id unique: a second entry with the same first login
+ * gets "login#line". */
+static int
+unique_id(struct loader *ld, struct file_entry *e)
+{
+	size_t it;
+	char buf[LOGIN_MAX + 16];
+
+	for (struct file_entry *o = strmap_get(&ld->fd->by_login, e->acct.id, &it);
+	     o != NULL; o = strmap_next(&ld->fd->by_login, e->acct.id, &it)) {
+		if (o != e && strcmp(o->acct.id, e->acct.id) == 0) {
+			snprintf(buf, sizeof(buf), "%s#%u", e->acct.name, e->line);
+			e->acct.id = arena_strndup(&ld->fd->arena, buf,
+						   strlen(buf));
+			return e->acct.id ? 0 : fail(ld, "%s", "out of memory");
+		}
+	}
+	return 0;
+}
+
+/* Parse one line (already stripped of its newline). */
+static int
+parse_line(struct loader *ld, char *line)
+{
+	char *tok[3 + MAX_LIST];
+	size_t n = 0;
+	struct file_entry *e;
+
+	for (const char *c = line; *c; c++)
+		if (((unsigned char)*c < 0x20 && *c != '\t' && *c != '\r') ||
+		    *c == 0x7f)
+			return fail(ld, "%s", "control character in line");
+	char *save = NULL;
+
+	for (char *t = strtok_r(line, " \t\r", &save);
+	     t != NULL && n < 3 + MAX_LIST; t = strtok_r(NULL, " \t\r", &save)) {
+		if (t[0] == '#')
+			break;
+		tok[n++] = t;
+	}
+	if (n == 0)
+		return 0;
+	if (n < 2)
+		return fail(ld, "\"%s\": expected logins, then addresses", tok[0]);
+	e = arena_alloc(&ld->fd->arena, sizeof(*e));
+	if (e == NULL)
+		return fail(ld, "%s", "out of memory");
+	memset(e, 0, sizeof(*e));
+	e->line = ld->line;
+	e->mailbox = 1;
+	if (add_addresses(ld, e, tok[1]) != 0 || add_logins(ld, e, tok[0]) != 0)
+		return -1;
+	for (size_t i = 2; i < n; i++)
+		if (add_option(ld, e, tok[i]) != 0)
+			return -1;
+	if (unique_id(ld, e) != 0)
+		return -1;
+	return remember(ld, e);
+}
+
+/* Turn delegate logins into the ids of the mailboxes they name. */
+static int
+resolve_delegates(struct loader *ld)
+{
+	struct file_dir *fd = ld->fd;
+
+	for (size_t i = 0; i < fd->nentries; i++) {
+		struct file_entry *e = fd->entries[i];
+		const char **ids;
+		size_t nids = 0;
+
+		if (e->ndelegate_names == 0)
+			continue;
+		ld->line = e->line;
+		ids = arena_alloc(&fd->arena, MAX_LIST * sizeof(*ids));
+		if (ids == NULL)
+			return fail(ld, "%s", "out of memory");
+		for (size_t k = 0; k < e->ndelegate_names; k++) {
+			const char *name = e->delegate_names[k];
+			size_t it, found = 0;
+			for (struct file_entry *d = strmap_get(&fd->by_login, name, &it);
+			     d != NULL; d = strmap_next(&fd->by_login, name, &it)) {
+				if (d->mailbox && nids < MAX_LIST) {
+					ids[nids++] = d->acct.id;
+					found++;
+				}
+			}
+			if (found == 0)
+				return fail(ld, "delegate \"%s\" is no mailbox's login",
+					    name);
+		}
+		e->acct.delegates = ids;
+		e->acct.ndelegates = nids;
+	}
+	return 0;
+}
+
+/* Read the whole file. */
+static int
+load(struct loader *ld)
+{
+	FILE *f = fopen(ld->fd->path, "r");
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+
+	if (f == NULL) {
+		snprintf(ld->err, ld->errsz, "%s: %s", ld->fd->path,
+			 strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (len = getline(&buf, &cap, f)) >= 0) {
+		ld->line++;
+		if (len > 0 && buf[len - 1] == '\n')
+			buf[--len] = '\0';
+		if ((size_t)len != strlen(buf))
+			rc = fail(ld, "%s", "NUL byte in line");
+		else
+			rc = parse_line(ld, buf);
+	}
+	if (rc == 0 && ferror(f))
+		rc = fail(ld, "read error: %s", strerror(errno));
+	free(buf);
+	fclose(f);
+	return rc != 0 ? rc : resolve_delegates(ld);
+}
+
+/* Fill the trace source with path:line. */
+static void
+trace_source(struct file_dir *fd, const struct file_entry *e,
+	     struct dir_lookup *out)
+{
+	snprintf(out->trace.source, sizeof(out->trace.source), "file:%s:%u",
+		 fd->path, e->line);
+}
+
+/* Login -> exactly one mailbox. */
+static void
+file_find_account(struct directory *d, const struct identity *id,
+		  struct dir_lookup *out)
+{
+	struct file_dir *fd = d->impl;
+	char login[LOGIN_MAX + 1];
+	const struct file_entry *box = NULL;
+	size_t it, nbox = 0, nall = 0;
+	char cand[LOGIN_MAX + 64];
+
+	copy_bounded(login, sizeof(login), id->user, strlen(id->user));
+	ascii_lower_str(login);
+	for (struct file_entry *e = strmap_get(&fd->by_login, login, &it);
+	     e != NULL; e = strmap_next(&fd->by_login, login, &it)) {
+		nall++;
+		snprintf(cand, sizeof(cand), "%s (line %u, %s)", e->acct.id,
+			 e->line, e->mailbox ? "mailbox" : "contact");
+		dir_trace_add_candidate(&out->trace, cand);
+		if (e->mailbox) {
+			box = e;
+			nbox++;
+		}
+	}
+	if (nbox == 1) {
+		out->status = DIR_OK;
+		out->acct = &box->acct;
+		trace_source(fd, box, out);
+		return;
+	}
+	snprintf(out->trace.source, sizeof(out->trace.source), "file:%s",
+		 fd->path);
+	out->status = nbox > 1 ? DIR_AMBIGUOUS : DIR_NOTFOUND;
+	if (nall > 0 && nbox == 0)
+		snprintf(out->trace.error, sizeof(out->trace.error),
+			 "only contacts (custom recipients) carry this login");
+	else if (nbox > 1)
+		snprintf(out->trace.error, sizeof(out->trace.error),
+			 "%zu mailboxes carry this login", nbox);
+}
+
+/* Address key -> the entry holding it, or its domain's catch-all. */
+static void
+file_find_owner(struct directory *d, const char *key, struct dir_lookup *out)
+{
+	struct file_dir *fd = d->impl;
+	char ca[KEY_BUF];
+	const struct file_entry *e = strmap_get(&fd->by_addr, key, NULL);
+
+	if (e == NULL && catchall_key(key, ca, sizeof(ca)) > 0)
+		e = strmap_get(&fd->by_addr, ca, NULL);
+	if (e == NULL)
+		return;
+	out->status = DIR_OK;
+	out->acct = &e->acct;
+	trace_source(fd, e, out);
+}
+
+/* One line of statistics. */
+static void
+file_stats(struct directory *d, char *buf, size_t size)
+{
+	struct file_dir *fd = d->impl;
+	snprintf(buf, size, "accounts=%zu addresses=%zu arena_bytes=%zu",
+		 fd->nentries, fd->by_addr.used, fd->arena.total);
+}
+
+/* Free everything. */
+static void
+file_destroy(struct directory *d)
+{
+	struct file_dir *fd = d->impl;
+
+	strmap_free(&fd->by_login);
+	strmap_free(&fd->by_addr);
+	arena_free(&fd->arena);
+	free(fd->entries);
+	free(fd->path);
+	free(fd);
+}
+
+static const struct directory_ops file_ops = {
+	.name = "file",
+	.find_account = file_find_account,
+	.find_owner = file_find_owner,
+	.release = NULL, /* records live as long as the directory */
+	.stats = file_stats,
+	.destroy = file_destroy,
+};
+
+/* Load an accounts file. */
+struct directory *
+dir_file_open(const char *path, const struct norm_opts *norm, char *err,
+	      size_t errsz)
+{
+	struct file_dir *fd = calloc(1, sizeof(*fd));
+	struct loader ld = {fd, norm, 0, err, errsz};
+
+	if (fd == NULL || (fd->path = strdup(path)) == NULL) {
+		free(fd);
+		snprintf(err, errsz, "%s: out of memory", path);
+		return NULL;
+	}
+	arena_init(&fd->arena);
+	fd->dir.ops = &file_ops;
+	fd->dir.impl = fd;
+	if (strmap_init(&fd->by_login, 1024) != 0 ||
+	    strmap_init(&fd->by_addr, 1024) != 0 || load(&ld) != 0) {
+		if (err[0] == '\0')
+			snprintf(err, errsz, "%s: out of memory", path);
+		file_destroy(&fd->dir);
+		return NULL;
+	}
+	return &fd->dir;
+}

@@ -1,0 +1,114 @@
+/*
+ * directory.c - the backend-independent part of the directory interface:
+ * dispatch, and the ownership tests the decision engine applies to records.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "directory.h"
+#include "normalize.h"
+
+/* Map a login to a mailbox. */
+void
+dir_find_account(struct directory *d, const struct identity *id,
+		 struct dir_lookup *out)
+{
+	dir_lookup_init(out);
+	d->ops->find_account(d, id, out);
+}
+
+/* The entry holding an address key. */
+void
+dir_find_owner(struct directory *d, const char *key, struct dir_lookup *out)
+{
+	dir_lookup_init(out);
+	d->ops->find_owner(d, key, out);
+}
+
+/* Give back a record obtained from a lookup. */
+void
+dir_release(struct directory *d, struct dir_lookup *l)
+{
+	if (l->ref != NULL && d->ops->release != NULL)
+		d->ops->release(d, l);
+	l->ref = NULL;
+	l->acct = NULL;
+}
+
+void
+dir_destroy(struct directory *d)
+{
+	if (d != NULL)
+		d->ops->destroy(d);
+}
+
+/* An empty answer. */
+void
+dir_lookup_init(struct dir_lookup *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->status = DIR_NOTFOUND;
+}
+
+/* Append one candidate id to the trace ("; "-separated, bounded). */
+void
+dir_trace_add_candidate(struct dir_trace *t, const char *id)
+{
+	size_t n = strlen(t->candidates);
+
+	t->ncandidates++;
+	if (n + 1 >= sizeof(t->candidates))
+		return;
+	snprintf(t->candidates + n, sizeof(t->candidates) - n, "%s%s",
+		 n ? "; " : "", id);
+}
+
+/* Does acct hold key, or its domain's catch-all? */
+bool
+dir_account_owns(const struct dir_account *acct, const char *key,
+		 bool *catchall)
+{
+	const char *domain = key_domain(key);
+
+	*catchall = false;
+	for (size_t i = 0; i < acct->naddrs; i++)
+		if (strcmp(acct->addrs[i], key) == 0)
+			return true;
+	for (size_t i = 0; i < acct->naddrs; i++) {
+		const char *a = acct->addrs[i];
+		if (a[0] == '@' && strcmp(a + 1, domain) == 0) {
+			*catchall = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Is delegate_id among acct's delegates? */
+bool
+dir_account_delegates_to(const struct dir_account *acct,
+			 const char *delegate_id)
+{
+	for (size_t i = 0; i < acct->ndelegates; i++)
+		if (strcasecmp(acct->delegates[i], delegate_id) == 0)
+			return true;
+	return false;
+}
+
+/* Stable name of a status. */
+const char *
+dir_status_name(enum dir_status st)
+{
+	switch (st) {
+	case DIR_OK:
+		return "ok";
+	case DIR_NOTFOUND:
+		return "not_found";
+	case DIR_AMBIGUOUS:
+		return "ambiguous";
+	case DIR_ERROR:
+		return "error";
+	}
+	return "unknown";
+}

@@ -1,0 +1,50 @@
+/*
+ * verdict.c - names of actions and reason codes, as logs and tools print
+ * them. The names are a stable interface: admins grep for them.
+ */
+#include "verdict.h"
+
+static const char *const reason_names[R_REASON_COUNT] = {
+	[R_NULL_SENDER] = "null_sender",
+	[R_TRUSTED_CLIENT] = "trusted_client",
+	[R_FOREIGN_SENDER] = "foreign_sender",
+	[R_NEED_AUTH] = "need_auth",
+	[R_UNKNOWN_VERB] = "unknown_verb",
+	[R_BYPASS_LOGIN] = "bypass_login",
+	[R_CHECK_OFF] = "check_off",
+	[R_OWNER] = "owner",
+	[R_CATCHALL] = "catchall",
+	[R_SEND_AS] = "send_as",
+	[R_NOT_OWNER] = "not_owner",
+	[R_NOT_LOCAL] = "not_local",
+	[R_LOGIN_UNKNOWN] = "login_unknown",
+	[R_LOGIN_AMBIGUOUS] = "login_ambiguous",
+	[R_LOGIN_INVALID] = "login_invalid",
+	[R_SENDER_INVALID] = "sender_invalid",
+	[R_NULL_DENIED] = "null_sender_denied",
+	[R_DIR_ERROR] = "directory_error",
+};
+
+/* "accept", "reject" or "tempfail". */
+const char *
+action_name(enum action a)
+{
+	switch (a) {
+	case ACT_ACCEPT:
+		return "accept";
+	case ACT_REJECT:
+		return "reject";
+	case ACT_TEMPFAIL:
+		return "tempfail";
+	}
+	return "unknown";
+}
+
+/* Stable name of a reason code. */
+const char *
+reason_name(enum reason r)
+{
+	if ((unsigned)r >= R_REASON_COUNT)
+		return "unknown";
+	return reason_names[r];
+}

@@ -1,0 +1,56 @@
+/*
+ * verdict.h - what the decision engine answers: an action, the SMTP reply,
+ * and a reason code shared by the log, the archive, the notice and the
+ * explain tool.
+ */
+#ifndef POLICY_VERDICT_H
+#define POLICY_VERDICT_H
+
+#include "directory.h"
+#include "reply.h"
+
+enum action {
+	ACT_ACCEPT = 0,
+	ACT_REJECT,
+	ACT_TEMPFAIL,
+};
+
+enum reason {
+	R_NULL_SENDER = 0,   /* <> allowed */
+	R_TRUSTED_CLIENT,    /* unauthenticated, client in trusted_networks */
+	R_FOREIGN_SENDER,    /* unauthenticated, sender not in a local domain */
+	R_NEED_AUTH,         /* unauthenticated, local-domain sender */
+	R_UNKNOWN_VERB,      /* Exchange-only verb (XEXCH50) before AUTH */
+	R_BYPASS_LOGIN,      /* login listed in bypass_logins */
+	R_CHECK_OFF,         /* check_originator = false */
+	R_OWNER,             /* sender is one of the account's addresses */
+	R_CATCHALL,          /* the account holds @domain */
+	R_SEND_AS,           /* the sender's mailbox delegates to the account */
+	R_NOT_OWNER,         /* none of the above */
+	R_NOT_LOCAL,         /* owned, but homed on another server */
+	R_LOGIN_UNKNOWN,     /* login maps to no mailbox */
+	R_LOGIN_AMBIGUOUS,   /* login maps to several entries */
+	R_LOGIN_INVALID,     /* login not a valid name */
+	R_SENDER_INVALID,    /* MAIL FROM not a valid path */
+	R_NULL_DENIED,       /* <> from an authenticated client, not allowed */
+	R_DIR_ERROR,         /* directory did not answer; on_directory_error */
+	R_REASON_COUNT
+};
+
+/* Room for the facts behind a verdict (addresses, DNs, sources). */
+#define VERDICT_FACTS 2048
+
+struct verdict {
+	enum action action;
+	enum reason reason;
+	struct reply reply;   /* meaningful unless ACT_ACCEPT */
+	char account[LOGIN_MAX + 1]; /* the mailbox the login mapped to */
+	char sender[512];     /* sender as logged (cleaned, bounded) */
+	char facts[VERDICT_FACTS]; /* key=value directory facts for log/explain */
+	bool from_cache, stale;
+};
+
+const char *action_name(enum action a);
+const char *reason_name(enum reason r);
+
+#endif

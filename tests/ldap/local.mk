@@ -1,1 +1,13 @@
-# tests/ldap/local.mk - placeholder until this part lands
+# tests/ldap/local.mk - LDAP backend tests against a private slapd.
+LDAPTEST_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) $(CMOCKA_CFLAGS) $(CONFUSE_CFLAGS)
+LDAPTEST_LIBS = $(DIRLDAP_LIBS) $(POLICY_LIBS) $(CONFUSE_LIBS)
+
+check_PROGRAMS += tests/ldap/dir-ldap-test
+tests_ldap_dir_ldap_test_SOURCES = tests/ldap/dir-ldap-test.c
+tests_ldap_dir_ldap_test_CFLAGS = $(LDAPTEST_CFLAGS)
+tests_ldap_dir_ldap_test_LDADD = $(LDAPTEST_LIBS) $(CMOCKA_LIBS)
+
+TESTS += tests/ldap/dir-ldap.test
+
+EXTRA_DIST += tests/ldap/slapd-env.sh tests/ldap/dir-ldap.test \
+	tests/ldap/data/base.ldif tests/ldap/schema/ad-test.schema

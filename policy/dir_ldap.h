@@ -1,0 +1,63 @@
+/*
+ * dir_ldap.h - the LDAP directory backend (OpenLDAP, Active Directory).
+ *
+ * struct ldap_opts is the parsed "ldap" section of policy.conf (built by
+ * conf/ldap_conf.c). dir_ldap_create() never talks to a server: it only
+ * prepares the pool and the cache, so a configuration check or a reload
+ * does not block; connections are made on the first lookup.
+ */
+#ifndef POLICY_DIR_LDAP_H
+#define POLICY_DIR_LDAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "directory.h"
+#include "normalize.h"
+
+enum ldap_bind_mode {
+	LDAP_BIND_ANONYMOUS,
+	LDAP_BIND_SIMPLE,   /* bind_dn + password from bind_password_file */
+	LDAP_BIND_EXTERNAL, /* SASL EXTERNAL (ldapi:// peer credentials) */
+};
+
+struct ldap_opts {
+	char **uris;              /* tried in order, with failover */
+	size_t nuris;
+	bool starttls;            /* StartTLS on ldap:// URIs */
+	char *tls_ca_file;        /* NULL: system default */
+	enum ldap_bind_mode bind;
+	char *bind_dn;
+	char *bind_password;
+	char *base;
+	int scope;                /* LDAP_SCOPE_BASE/ONELEVEL/SUBTREE */
+	char *account_filter;     /* %u %d %s */
+	char *mailbox_filter;     /* NULL: no preference among matches */
+	char *owner_filter;       /* %a; NULL: built from the attributes */
+	char **address_attrs;     /* plain addresses: mail, ... */
+	size_t naddress_attrs;
+	char **proxy_attrs;       /* typed "smtp:a@b": proxyAddresses */
+	size_t nproxy_attrs;
+	char *name_attr;          /* uid, sAMAccountName */
+	char *home_attr;          /* mailHost, msExchHomeServerName; NULL */
+	char *home_mdb_attr;      /* homeMDB; NULL */
+	char *delegate_attr;      /* DNs that may send as the entry; NULL */
+	bool group_send_as;
+	char **group_classes;     /* objectClass values that mark a group */
+	size_t ngroup_classes;
+	char *member_attr;        /* member */
+	double timeout;           /* seconds for one whole lookup */
+	unsigned pool_size;
+	unsigned cache_ttl, negative_cache_ttl, cache_size, stale_grace;
+	unsigned retry_after;     /* seconds a failed server goes last */
+};
+
+/* Set libldap's global options; once per process, before threads start
+ * (dir_ldap_create calls it too). */
+void dir_ldap_global_init(void);
+
+struct directory *dir_ldap_create(const struct ldap_opts *o,
+				  const struct norm_opts *norm, char *err,
+				  size_t errsz);
+
+#endif

@@ -114,15 +114,6 @@ push_dn(struct strv *v, const struct berval *bv)
 	return strv_push(v, raw, strlen(raw));
 }
 
-/* Values of attr (NULL-terminated) or NULL. */
-static struct berval **
-values(LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	if (attr == NULL)
-		return NULL;
-	return ldap_get_values_len(ld, e, attr);
-}
-
 /* Copy a value as a C string into buf; -1 if it holds NUL or is long. */
 static int
 value_str(const struct berval *bv, char *buf, size_t size)
@@ -145,83 +136,137 @@ push_addr(struct ldap_rec *r, const char *text, const struct norm_opts *n)
 	return strv_push(&r->addrs, key, strlen(key));
 }
 
-/* Addresses from plain (proxy = 0) or typed (proxy = 1) attributes. */
+/* Addresses from plain (proxy = 0) or typed (proxy = 1) values. */
 static int
-fill_addrs(struct ldap_rec *r, LDAP *ld, LDAPMessage *e, char **attrs,
-	   size_t nattrs, int proxy, const struct norm_opts *n)
+add_addrs(struct ldap_rec *r, const struct berval *vals, int proxy,
+	  const struct norm_opts *n)
 {
 	char buf[1100];
-	for (size_t i = 0; i < nattrs; i++) {
-		struct berval **vals = values(ld, e, attrs[i]);
-		int rc = 0;
-		for (size_t k = 0; vals && vals[k] && rc == 0; k++) {
-			if (value_str(vals[k], buf, sizeof(buf)) != 0)
-				continue;
-			const char *a = proxy ? proxy_smtp_address(buf) : buf;
-			if (a != NULL)
-				rc = push_addr(r, a, n);
-		}
-		ldap_value_free_len(vals);
-		if (rc != 0)
+	for (; vals->bv_val != NULL; vals++) {
+		if (value_str(vals, buf, sizeof(buf)) != 0)
+			continue;
+		const char *a = proxy ? proxy_smtp_address(buf) : buf;
+		if (a != NULL && push_addr(r, a, n) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* First value of attr as a string (malloc'd) or NULL. */
-static char *
-first_value(LDAP *ld, LDAPMessage *e, const char *attr)
+/* Copy of the first value (if none yet) into *dst. */
+static void
+set_first(char **dst, const struct berval *vals)
 {
 	char buf[1100];
-	struct berval **vals = values(ld, e, attr);
-	char *out = NULL;
-	if (vals && vals[0] && value_str(vals[0], buf, sizeof(buf)) == 0)
-		out = strdup(buf);
-	ldap_value_free_len(vals);
-	return out;
+	if (*dst == NULL && vals->bv_val != NULL &&
+	    value_str(vals, buf, sizeof(buf)) == 0)
+		*dst = strdup(buf);
 }
 
-/* Home server short name from home_attr, else home_mdb_attr. */
+/* Add every DN value to v. */
+static int
+add_dns(struct strv *v, const struct berval *vals)
+{
+	for (; vals->bv_val != NULL; vals++)
+		if (push_dn(v, vals) != 0)
+			return -1;
+	return 0;
+}
+
+/* True if one of the objectClass values is a group class. */
+static int
+has_group_class(const struct berval *vals, const struct ldap_opts *o)
+{
+	for (; vals->bv_val != NULL; vals++)
+		for (size_t i = 0; i < o->ngroup_classes; i++)
+			if (strlen(o->group_classes[i]) == vals->bv_len &&
+			    strncasecmp(o->group_classes[i], vals->bv_val,
+					vals->bv_len) == 0)
+				return 1;
+	return 0;
+}
+
+/* True if the attribute name a equals the configured name. */
+static int
+is_attr(const struct berval *a, const char *name)
+{
+	return name != NULL && strlen(name) == a->bv_len &&
+	       strncasecmp(name, a->bv_val, a->bv_len) == 0;
+}
+
+/* True if a is one of the n names. */
+static int
+in_list(const struct berval *a, char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_attr(a, names[i]))
+			return 1;
+	return 0;
+}
+
+/* What one entry holds, gathered in a single pass. */
+struct gather {
+	char *home, *mdb;
+	struct strv members;
+	int group;
+};
+
+/* Dispatch one attribute with its values. */
+static int
+take_attr(struct ldap_rec *r, struct gather *g, const struct berval *a,
+	  const struct berval *vals, const struct ldap_opts *o,
+	  const struct norm_opts *n)
+{
+	if (in_list(a, o->address_attrs, o->naddress_attrs) &&
+	    add_addrs(r, vals, 0, n) != 0)
+		return -1;
+	if (in_list(a, o->proxy_attrs, o->nproxy_attrs) &&
+	    add_addrs(r, vals, 1, n) != 0)
+		return -1;
+	if (is_attr(a, o->name_attr))
+		set_first(&r->name, vals);
+	if (is_attr(a, o->home_attr))
+		set_first(&g->home, vals);
+	if (is_attr(a, o->home_mdb_attr))
+		set_first(&g->mdb, vals);
+	if (is_attr(a, o->delegate_attr) && add_dns(&r->dels, vals) != 0)
+		return -1;
+	if (is_attr(a, "objectClass"))
+		g->group = has_group_class(vals, o);
+	if (o->group_send_as && is_attr(a, o->member_attr) &&
+	    add_dns(&g->members, vals) != 0)
+		return -1;
+	return 0;
+}
+
+/* Walk the attributes of e once (ldap_get_attribute_ber). */
+static int
+walk(struct ldap_rec *r, struct gather *g, LDAP *ld, LDAPMessage *e,
+     const struct ldap_opts *o, const struct norm_opts *n)
+{
+	BerElement *ber = NULL;
+	struct berval dn, a, *vals = NULL;
+	int rc = ldap_get_dn_ber(ld, e, &ber, &dn);
+	while (rc == LDAP_SUCCESS) {
+		rc = ldap_get_attribute_ber(ld, e, ber, &a, &vals);
+		if (rc != LDAP_SUCCESS || a.bv_val == NULL)
+			break;
+		if (vals != NULL && take_attr(r, g, &a, vals, o, n) != 0)
+			rc = LDAP_NO_MEMORY;
+		ber_memfree(vals);
+		vals = NULL;
+	}
+	ber_free(ber, 0);
+	return rc == LDAP_SUCCESS ? 0 : -1;
+}
+
+/* Home server short name from the home attribute, else homeMDB. */
 static void
-fill_home(struct ldap_rec *r, LDAP *ld, LDAPMessage *e,
-	  const struct ldap_opts *o)
+set_home(struct ldap_rec *r, const struct gather *g)
 {
 	char name[256];
-	char *v = first_value(ld, e, o->home_attr);
-	if (v == NULL)
-		v = first_value(ld, e, o->home_mdb_attr);
+	const char *v = g->home ? g->home : g->mdb;
 	if (v != NULL && home_server_name(v, name, sizeof(name)) == 0)
 		r->home = strdup(name);
-	free(v);
-}
-
-/* True if the entry's objectClass is one of the group classes. */
-static int
-is_group(LDAP *ld, LDAPMessage *e, const struct ldap_opts *o)
-{
-	struct berval **vals = values(ld, e, "objectClass");
-	int found = 0;
-	for (size_t k = 0; vals && vals[k] && !found; k++)
-		for (size_t i = 0; i < o->ngroup_classes && !found; i++)
-			found = strlen(o->group_classes[i]) ==
-				vals[k]->bv_len &&
-				strncasecmp(o->group_classes[i],
-					    vals[k]->bv_val,
-					    vals[k]->bv_len) == 0;
-	ldap_value_free_len(vals);
-	return found;
-}
-
-/* Add every DN value of attr to the delegates. */
-static int
-fill_dns(struct ldap_rec *r, LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	struct berval **vals = values(ld, e, attr);
-	int rc = 0;
-	for (size_t k = 0; vals && vals[k] && rc == 0; k++)
-		rc = push_dn(&r->dels, vals[k]);
-	ldap_value_free_len(vals);
-	return rc;
 }
 
 /* Point the public dir_account at the record's storage. */
@@ -242,21 +287,23 @@ int
 rec_fill(struct ldap_rec *r, LDAP *ld, LDAPMessage *e,
 	 const struct ldap_opts *o, const struct norm_opts *norm)
 {
-	if ((r->id = entry_dn(ld, e)) == NULL)
-		return -1;
-	r->name = first_value(ld, e, o->name_attr);
-	if (fill_addrs(r, ld, e, o->address_attrs, o->naddress_attrs, 0,
-		       norm) != 0 ||
-	    fill_addrs(r, ld, e, o->proxy_attrs, o->nproxy_attrs, 1,
-		       norm) != 0)
-		return -1;
-	fill_home(r, ld, e, o);
-	if (o->delegate_attr && fill_dns(r, ld, e, o->delegate_attr) != 0)
-		return -1;
-	r->acct.is_group = o->ngroup_classes > 0 && is_group(ld, e, o);
-	if (r->acct.is_group && o->group_send_as &&
-	    fill_dns(r, ld, e, o->member_attr) != 0)
-		return -1;
+	struct gather g;
+	memset(&g, 0, sizeof(g));
+	int rc = -1;
+	if ((r->id = entry_dn(ld, e)) == NULL ||
+	    walk(r, &g, ld, e, o, norm) != 0)
+		goto out;
+	set_home(r, &g);
+	r->acct.is_group = g.group;
+	for (size_t i = 0; g.group && i < g.members.n; i++)
+		if (strv_push(&r->dels, g.members.v[i],
+			      strlen(g.members.v[i])) != 0)
+			goto out;
 	publish(r);
-	return 0;
+	rc = 0;
+out:
+	free(g.home);
+	free(g.mdb);
+	strv_clear(&g.members);
+	return rc;
 }

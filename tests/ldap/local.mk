@@ -11,3 +11,13 @@ TESTS += tests/ldap/dir-ldap.test
 
 EXTRA_DIST += tests/ldap/slapd-env.sh tests/ldap/dir-ldap.test \
 	tests/ldap/data/base.ldif tests/ldap/schema/ad-test.schema
+
+# Lookup-rate tools for the benchmark note (tests/ldap/bench.sh runs them).
+noinst_PROGRAMS += tests/ldap/ldap-rate tests/ldap/dir-rate
+tests_ldap_ldap_rate_SOURCES = tests/ldap/ldap-rate.c
+tests_ldap_ldap_rate_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
+tests_ldap_ldap_rate_LDADD = $(LDAP_LIBS)
+tests_ldap_dir_rate_SOURCES = tests/ldap/dir-rate.c
+tests_ldap_dir_rate_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
+tests_ldap_dir_rate_LDADD = $(LDAPTEST_LIBS)
+EXTRA_DIST += tests/ldap/gen-accounts.sh tests/ldap/bench.sh

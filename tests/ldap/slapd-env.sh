@@ -116,9 +116,11 @@ slapd_env_start() {
 	SLAPD_DIR=$(mktemp -d "${TMPDIR:-/tmp}/slapd.XXXXXX") || return 1
 	mkdir -p "$SLAPD_DIR/db"
 	slapd_env_conf
-	cat "$@" | "$add" -q -f "$SLAPD_DIR/slapd.conf" \
+	for f in "$@"; do cat "$f" && echo; done |
+		"$add" -q -f "$SLAPD_DIR/slapd.conf" \
 		>>"$SLAPD_DIR/slapd.log" 2>&1 || {
-		echo "slapd-env: slapadd failed, see $SLAPD_DIR/slapd.log" >&2
+		echo "slapd-env: slapadd failed:" >&2
+		tail -5 "$SLAPD_DIR/slapd.log" >&2
 		return 1; }
 	sock=$(printf '%s' "$SLAPD_DIR/ldapi" | sed 's|/|%2F|g')
 	SLAPD_LDAPI_URI="ldapi://$sock"

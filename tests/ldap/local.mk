@@ -7,7 +7,12 @@ tests_ldap_dir_ldap_test_SOURCES = tests/ldap/dir-ldap-test.c
 tests_ldap_dir_ldap_test_CFLAGS = $(LDAPTEST_CFLAGS)
 tests_ldap_dir_ldap_test_LDADD = $(LDAPTEST_LIBS) $(CMOCKA_LIBS)
 
-TESTS += tests/ldap/dir-ldap.test
+check_PROGRAMS += tests/ldap/ldap-conf-test
+tests_ldap_ldap_conf_test_SOURCES = tests/ldap/ldap-conf-test.c
+tests_ldap_ldap_conf_test_CFLAGS = $(LDAPTEST_CFLAGS)
+tests_ldap_ldap_conf_test_LDADD = $(LDAPTEST_LIBS) $(CMOCKA_LIBS)
+
+TESTS += tests/ldap/dir-ldap.test tests/ldap/ldap-conf-test
 
 EXTRA_DIST += tests/ldap/slapd-env.sh tests/ldap/dir-ldap.test \
 	tests/ldap/data/base.ldif tests/ldap/schema/ad-test.schema

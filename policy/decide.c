@@ -15,15 +15,26 @@
 #include "decide.h"
 #include "textutil.h"
 
-/* Append " key=value" to the facts (bounded). */
+/* Append " key=value" to the facts (bounded); a value with blanks or
+ * quotes is written in double quotes with \" and \\ escaped. */
 static void
 add_fact(struct verdict *v, const char *key, const char *value)
 {
-	size_t n = strlen(v->facts);
+	size_t n = strlen(v->facts), cap = sizeof(v->facts);
+	bool quote = value[0] == '\0' || strpbrk(value, " \"\\=") != NULL;
 
-	if (n + 1 < sizeof(v->facts))
-		snprintf(v->facts + n, sizeof(v->facts) - n, "%s%s=%s",
-			 n ? " " : "", key, value);
+	if (n + strlen(key) + 4 >= cap)
+		return;
+	n += (size_t)snprintf(v->facts + n, cap - n, "%s%s=%s", n ? " " : "",
+			      key, quote ? "\"" : "");
+	for (const char *p = value; *p && n + 4 < cap; p++) {
+		if (quote && (*p == '"' || *p == '\\'))
+			v->facts[n++] = '\\';
+		v->facts[n++] = *p;
+	}
+	if (quote && n + 1 < cap)
+		v->facts[n++] = '"';
+	v->facts[n] = '\0';
 }
 
 /* Set the verdict's action, reason and reply. */

@@ -118,19 +118,26 @@ key_from_text(const char *text, const struct norm_opts *o, char *key,
 
 	if (perr)
 		*perr = ADDR_OK;
+	addr_limits_default(&lim);
+	lim.path_max = ADDR_BUF;
 	if (len > 1 && text[0] == '@' && memchr(text + 1, '@', len - 1) == NULL &&
-	    memchr(text, ':', len) == NULL) {
-		if (has_control(text, len) || !utf8_valid(text, len))
+	    memchr(text, ':', len) == NULL && len < ADDR_BUF - 2) {
+		char probe[ADDR_BUF];
+		probe[0] = 'x'; /* catch-all: check the domain as x@domain */
+		memcpy(probe + 1, text, len);
+		st = addr_parse(probe, len + 1, &lim, &a);
+		if (st != ADDR_OK || a.literal) {
+			if (perr)
+				*perr = st;
 			return NORM_E_SYNTAX;
+		}
 		if (size < 2)
 			return NORM_E_SPACE;
 		key[0] = '@';
-		return domain_fold(text + 1, len - 1, key + 1, size - 1) == 0
+		return domain_fold(a.domain, a.domain_len, key + 1, size - 1) == 0
 			       ? NORM_OK
 			       : NORM_E_IDNA;
 	}
-	addr_limits_default(&lim);
-	lim.path_max = ADDR_BUF;
 	st = addr_parse(text, len, &lim, &a);
 	if (st == ADDR_OK && a.is_null)
 		st = ADDR_E_EMPTY;

@@ -1,0 +1,688 @@
+/*
+ * config.c - load policy.conf with libconfuse into a config snapshot.
+ *
+ * The option table below is the single list of keys; conf/policy.conf and
+ * policy.conf(5) document each one. Values are checked while parsing (so an
+ * error names its line) and the cross-key rules after it. libconfuse's
+ * lexer is not reentrant: loads are serialised by a mutex.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <confuse.h>
+
+#include "config.h"
+#include "dir_file.h"
+#include "dir_ldap.h"
+#include "ldap_conf.h"
+#include "textutil.h"
+
+#define MSG_MAX 1024
+
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *parse_file;    /* file of the parse under way */
+static char parse_err[MSG_MAX];   /* its first error */
+
+static const char *const stage_names[] = {"mail", "rcpt", "data"};
+static const char *const direrr_names[] = {"tempfail", "accept", "reject"};
+static const char *const level_names[] = {"error", "warning", "notice",
+					  "info", "debug"};
+static const int level_values[] = {LOG_ERR, LOG_WARNING, LOG_NOTICE,
+				   LOG_INFO, LOG_DEBUG};
+static const char *const facility_names[] = {
+	"mail", "daemon", "user", "local0", "local1", "local2",
+	"local3", "local4", "local5", "local6", "local7"};
+static const int facility_values[] = {
+	LOG_MAIL, LOG_DAEMON, LOG_USER, LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2,
+	LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static cfg_opt_t policy_opts[] = {
+	CFG_BOOL("require_auth", cfg_true, CFGF_NONE),
+	CFG_BOOL("check_originator", cfg_true, CFGF_NONE),
+	CFG_BOOL("check_home_server", cfg_false, CFGF_NONE),
+	CFG_BOOL("allow_null_sender", cfg_true, CFGF_NONE),
+	CFG_BOOL("check_header_from", cfg_false, CFGF_NONE),
+	CFG_STR("subaddress_delimiter", "+", CFGF_NONE),
+	CFG_STR("local_part_case", "insensitive", CFGF_NONE),
+	CFG_STR("reject_stage", "mail", CFGF_NONE),
+	CFG_STR("on_directory_error", "tempfail", CFGF_NONE),
+	CFG_INT("local_part_max", 64, CFGF_NONE),
+	CFG_INT("domain_max", 255, CFGF_NONE),
+	CFG_INT("path_max", 256, CFGF_NONE),
+	CFG_END()};
+
+static cfg_opt_t reply_opts[] = {
+	CFG_STR("not_owner",
+		"554 5.7.1 Originator address does not match "
+		"authentication credentials",
+		CFGF_NONE),
+	CFG_STR("not_local", "554 5.7.1 Mailbox is not local: %s", CFGF_NONE),
+	CFG_STR("need_auth", "504 5.7.4 Need to authenticate first",
+		CFGF_NONE),
+	CFG_STR("tempfail",
+		"451 4.7.1 Cannot verify the originator address now, "
+		"try again later",
+		CFGF_NONE),
+	CFG_STR("bad_sender", "501 5.1.7 Bad sender address syntax",
+		CFGF_NONE),
+	CFG_END()};
+
+static cfg_opt_t identity_opts[] = {
+	CFG_BOOL("strip_nt_domain", cfg_true, CFGF_NONE),
+	CFG_STR("realm", "strip", CFGF_NONE),
+	CFG_BOOL("fold_case", cfg_true, CFGF_NONE),
+	CFG_INT("max_length", LOGIN_MAX, CFGF_NONE),
+	CFG_END()};
+
+static cfg_opt_t top_opts[] = {
+	CFG_STR("socket", "unix:" RUNSTATEDIR "/origin-milter/origin-milter.sock",
+		CFGF_NONE),
+	CFG_STR("user", "origin-milter", CFGF_NONE),
+	CFG_STR("pid_file", RUNSTATEDIR "/origin-milter/origin-milter.pid",
+		CFGF_NONE),
+	CFG_INT("umask", 007, CFGF_NONE),
+	CFG_STR("server_name", "", CFGF_NONE),
+	CFG_STR_LIST("local_servers", "{}", CFGF_NONE),
+	CFG_STR_LIST("local_domains", "{}", CFGF_NONE),
+	CFG_STR_LIST("trusted_networks", "{}", CFGF_NONE),
+	CFG_STR_LIST("bypass_logins", "{}", CFGF_NONE),
+	CFG_STR("directory", "file", CFGF_NONE),
+	CFG_STR("accounts_file", SYSCONFDIR "/origin-milter/accounts",
+		CFGF_NONE),
+	CFG_STR("log_level", "info", CFGF_NONE),
+	CFG_STR("syslog_facility", "mail", CFGF_NONE),
+	CFG_STR("archive", "", CFGF_NONE),
+	CFG_STR("notify", "", CFGF_NONE),
+	CFG_INT("notify_interval", 60, CFGF_NONE),
+	CFG_STR("sendmail_path", "/usr/sbin/sendmail", CFGF_NONE),
+	CFG_STR("stats_file", "", CFGF_NONE),
+	CFG_INT("stats_interval", 60, CFGF_NONE),
+	CFG_SEC("policy", policy_opts, CFGF_NONE),
+	CFG_SEC("reply", reply_opts, CFGF_NONE),
+	CFG_SEC("identity", identity_opts, CFGF_NONE),
+	CFG_SEC("ldap", ldap_conf_opts, CFGF_NONE),
+	CFG_END()};
+
+/* libconfuse error sink: keep the first message as FILE:LINE: message. */
+static void
+on_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char msg[MSG_MAX / 2];
+
+	if (parse_err[0] != '\0')
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	snprintf(parse_err, sizeof(parse_err), "%s:%d: %s",
+		 cfg->filename ? cfg->filename : parse_file, cfg->line, msg);
+}
+
+/* Index of s in names[], or -1. */
+static int
+lookup_name(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Validator for a string that must be one of a fixed set. */
+static int
+check_enum(cfg_t *cfg, cfg_opt_t *opt, const char *const *names, size_t n)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	char list[256] = "";
+
+	if (lookup_name(names, n, v) >= 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		strncat(list, names[i], sizeof(list) - strlen(list) - 1);
+		if (i + 1 < n)
+			strncat(list, " | ", sizeof(list) - strlen(list) - 1);
+	}
+	cfg_error(cfg, "%s = \"%s\": must be %s", opt->name, v, list);
+	return -1;
+}
+
+static int
+v_stage(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_enum(cfg, opt, stage_names, NELEM(stage_names));
+}
+
+static int
+v_direrr(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_enum(cfg, opt, direrr_names, NELEM(direrr_names));
+}
+
+static int
+v_level(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_enum(cfg, opt, level_names, NELEM(level_names));
+}
+
+static int
+v_facility(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_enum(cfg, opt, facility_names, NELEM(facility_names));
+}
+
+static int
+v_case(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const names[] = {"insensitive", "sensitive"};
+	return check_enum(cfg, opt, names, NELEM(names));
+}
+
+static int
+v_realm(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const names[] = {"strip", "keep"};
+	return check_enum(cfg, opt, names, NELEM(names));
+}
+
+static int
+v_directory(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const names[] = {"file", "ldap"};
+	return check_enum(cfg, opt, names, NELEM(names));
+}
+
+/* socket = unix:/path | local:/path | inet:PORT@HOST | inet6:PORT@HOST */
+static int
+v_socket(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = cfg_opt_getnstr(opt, 0);
+	const char *at;
+	char *end;
+	long port;
+
+	if ((strncmp(s, "unix:", 5) == 0 && s[5] == '/') ||
+	    (strncmp(s, "local:", 6) == 0 && s[6] == '/'))
+		return strlen(s) < 100 ? 0 : (cfg_error(cfg, "socket path too long"), -1);
+	if (strncmp(s, "inet:", 5) == 0 || strncmp(s, "inet6:", 6) == 0) {
+		const char *p = strchr(s, ':') + 1;
+		port = strtol(p, &end, 10);
+		at = end;
+		if (end != p && port > 0 && port < 65536 &&
+		    (*at == '\0' || (*at == '@' && at[1] != '\0')))
+			return 0;
+	}
+	cfg_error(cfg,
+		  "socket = \"%s\": must be unix:/path, local:/path, "
+		  "inet:PORT@HOST or inet6:PORT@HOST",
+		  s);
+	return -1;
+}
+
+/* Each trusted_networks value must be a CIDR prefix. */
+static int
+v_networks(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct cidr c;
+	unsigned n = cfg_opt_size(opt);
+	const char *s = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
+
+	if (s == NULL || cidr_parse(s, &c) == 0)
+		return 0;
+	cfg_error(cfg, "trusted_networks: \"%s\" is not an address or prefix",
+		  s);
+	return -1;
+}
+
+/* Each local_domains value must be a domain (".domain" for subdomains). */
+static int
+v_domains(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned n = cfg_opt_size(opt);
+	const char *s = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
+	char probe[ADDR_BUF + 2], key[KEY_BUF];
+	struct norm_opts no = {false, ""};
+
+	if (s == NULL)
+		return 0;
+	snprintf(probe, sizeof(probe), "@%s", s[0] == '.' ? s + 1 : s);
+	if (probe[1] != '\0' &&
+	    key_from_text(probe, &no, key, sizeof(key), NULL) == NORM_OK)
+		return 0;
+	cfg_error(cfg, "local_domains: \"%s\" is not a domain", s);
+	return -1;
+}
+
+/* A reply line "554 5.7.1 text". */
+static int
+v_reply(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct reply_template t;
+	char err[256];
+	int allow = strcmp(opt->name, "not_local") == 0;
+
+	if (reply_parse(cfg_opt_getnstr(opt, 0), allow, &t, err,
+			sizeof(err)) == 0) {
+		char expect = strcmp(opt->name, "tempfail") == 0 ? '4' : '5';
+		if (t.code[0] == expect)
+			return 0;
+		snprintf(err, sizeof(err), "must be a %cxx reply", expect);
+	}
+	cfg_error(cfg, "reply %s: %s", opt->name, err);
+	return -1;
+}
+
+/* A non-negative integer within [lo, hi]. */
+static int
+check_range(cfg_t *cfg, cfg_opt_t *opt, long lo, long hi)
+{
+	long v = cfg_opt_getnint(opt, 0);
+
+	if (v >= lo && v <= hi)
+		return 0;
+	cfg_error(cfg, "%s = %ld: must be between %ld and %ld", opt->name, v,
+		  lo, hi);
+	return -1;
+}
+
+static int
+v_umask(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 0, 0777);
+}
+
+static int
+v_local_max(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 1, ADDR_BUF / 2);
+}
+
+static int
+v_domain_max(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 1, ADDR_BUF - 1);
+}
+
+static int
+v_path_max(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 3, ADDR_BUF);
+}
+
+static int
+v_login_max(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 1, LOGIN_MAX);
+}
+
+static int
+v_interval(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 1, 86400);
+}
+
+/* Sub-address delimiters: up to 7 printable, non-alphanumeric octets. */
+static int
+v_delims(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = cfg_opt_getnstr(opt, 0);
+
+	if (strlen(s) < sizeof(((struct norm_opts *)0)->subaddr_delims)) {
+		const char *p = s;
+		while (*p && strchr("+-_=#~.", *p))
+			p++;
+		if (*p == '\0')
+			return 0;
+	}
+	cfg_error(cfg,
+		  "subaddress_delimiter = \"%s\": use up to 7 of + - _ = # ~ .",
+		  s);
+	return -1;
+}
+
+/* Install the validators on a fresh cfg. */
+static void
+set_validators(cfg_t *cfg)
+{
+	static const struct {
+		const char *name;
+		cfg_validate_callback_t fn;
+	} v[] = {
+		{"socket", v_socket},
+		{"umask", v_umask},
+		{"trusted_networks", v_networks},
+		{"local_domains", v_domains},
+		{"directory", v_directory},
+		{"log_level", v_level},
+		{"syslog_facility", v_facility},
+		{"notify_interval", v_interval},
+		{"stats_interval", v_interval},
+		{"policy|reject_stage", v_stage},
+		{"policy|on_directory_error", v_direrr},
+		{"policy|local_part_case", v_case},
+		{"policy|subaddress_delimiter", v_delims},
+		{"policy|local_part_max", v_local_max},
+		{"policy|domain_max", v_domain_max},
+		{"policy|path_max", v_path_max},
+		{"identity|realm", v_realm},
+		{"identity|max_length", v_login_max},
+		{"reply|not_owner", v_reply},
+		{"reply|not_local", v_reply},
+		{"reply|need_auth", v_reply},
+		{"reply|tempfail", v_reply},
+		{"reply|bad_sender", v_reply},
+	};
+	for (size_t i = 0; i < NELEM(v); i++)
+		cfg_set_validate_func(cfg, v[i].name, v[i].fn);
+	ldap_conf_set_validators(cfg);
+}
+
+/* Keep a copy of s in the snapshot; NULL when out of memory. */
+static char *
+keep(struct config *c, const char *s)
+{
+	if (c->nstrings == c->capstrings) {
+		size_t cap = c->capstrings ? c->capstrings * 2 : 64;
+		char **p = realloc(c->strings, cap * sizeof(*p));
+		if (p == NULL)
+			return NULL;
+		c->strings = p;
+		c->capstrings = cap;
+	}
+	char *d = strdup(s);
+	if (d != NULL)
+		c->strings[c->nstrings++] = d;
+	return d;
+}
+
+/* Copy a list option into a folded-string set. */
+static int
+fill_set(struct config *c, cfg_t *cfg, const char *name, struct strmap *set,
+	 bool domains)
+{
+	unsigned n = cfg_size(cfg, name);
+
+	if (strmap_init(set, n) != 0)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		const char *v = cfg_getnstr(cfg, name, i);
+		char folded[ADDR_BUF + 2];
+		bool dot = domains && v[0] == '.';
+		if (domains) {
+			folded[0] = '.';
+			if (domain_fold(v + dot, strlen(v + dot), folded + dot,
+					sizeof(folded) - 1) != 0)
+				return -1;
+		} else {
+			copy_bounded(folded, sizeof(folded), v, strlen(v));
+			ascii_lower_str(folded);
+		}
+		char *k = keep(c, folded);
+		if (k == NULL || strmap_add(set, k, k) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Parse one reply template (already validated). */
+static void
+get_reply(cfg_t *sec, const char *name, struct reply_template *t)
+{
+	char err[256];
+	reply_parse(cfg_getstr(sec, name), strcmp(name, "not_local") == 0, t,
+		    err, sizeof(err));
+}
+
+/* The policy part of the snapshot. */
+static int
+fill_policy(struct config *c, cfg_t *cfg)
+{
+	struct policy *p = &c->policy;
+	cfg_t *pol = cfg_getsec(cfg, "policy");
+	cfg_t *id = cfg_getsec(cfg, "identity");
+	cfg_t *rep = cfg_getsec(cfg, "reply");
+	unsigned n;
+
+	p->require_auth = cfg_getbool(pol, "require_auth");
+	p->check_originator = cfg_getbool(pol, "check_originator");
+	p->check_home_server = cfg_getbool(pol, "check_home_server");
+	p->allow_null_sender = cfg_getbool(pol, "allow_null_sender");
+	c->check_header_from = cfg_getbool(pol, "check_header_from");
+	p->on_directory_error = (enum dir_error_mode)lookup_name(
+		direrr_names, NELEM(direrr_names),
+		cfg_getstr(pol, "on_directory_error"));
+	c->reject_stage = (enum reject_stage)lookup_name(
+		stage_names, NELEM(stage_names), cfg_getstr(pol, "reject_stage"));
+	p->norm.local_case_sensitive =
+		strcmp(cfg_getstr(pol, "local_part_case"), "sensitive") == 0;
+	snprintf(p->norm.subaddr_delims, sizeof(p->norm.subaddr_delims), "%s",
+		 cfg_getstr(pol, "subaddress_delimiter"));
+	p->limits.local_max = (size_t)cfg_getint(pol, "local_part_max");
+	p->limits.domain_max = (size_t)cfg_getint(pol, "domain_max");
+	p->limits.path_max = (size_t)cfg_getint(pol, "path_max");
+	p->identity.strip_nt_domain = cfg_getbool(id, "strip_nt_domain");
+	p->identity.realm = strcmp(cfg_getstr(id, "realm"), "keep") == 0
+				    ? REALM_KEEP
+				    : REALM_STRIP;
+	p->identity.fold_case = cfg_getbool(id, "fold_case");
+	p->identity.max_len = (size_t)cfg_getint(id, "max_length");
+	get_reply(rep, "not_owner", &p->not_owner);
+	get_reply(rep, "not_local", &p->not_local);
+	get_reply(rep, "need_auth", &p->need_auth);
+	get_reply(rep, "tempfail", &p->tempfail);
+	get_reply(rep, "bad_sender", &p->bad_sender);
+
+	const char *sn = cfg_getstr(cfg, "server_name");
+	p->server_name = sn[0] ? keep(c, sn) : NULL;
+	n = cfg_size(cfg, "local_servers");
+	const char **ls = calloc(n + 1, sizeof(*ls));
+	if (ls == NULL)
+		return -1;
+	for (unsigned i = 0; i < n; i++)
+		ls[i] = keep(c, cfg_getnstr(cfg, "local_servers", i));
+	p->local_servers = ls;
+	p->nlocal_servers = n;
+
+	n = cfg_size(cfg, "trusted_networks");
+	c->trusted = calloc(n + 1, sizeof(*c->trusted));
+	if (c->trusted == NULL)
+		return -1;
+	for (unsigned i = 0; i < n; i++)
+		cidr_parse(cfg_getnstr(cfg, "trusted_networks", i),
+			   &c->trusted[i]);
+	p->trusted = c->trusted;
+	p->ntrusted = n;
+	if (fill_set(c, cfg, "local_domains", &p->local_domains, true) != 0 ||
+	    fill_set(c, cfg, "bypass_logins", &p->bypass_logins, false) != 0)
+		return -1;
+	return 0;
+}
+
+/* The daemon and evidence parts of the snapshot. */
+static int
+fill_daemon(struct config *c, cfg_t *cfg)
+{
+	c->socket = keep(c, cfg_getstr(cfg, "socket"));
+	c->user = keep(c, cfg_getstr(cfg, "user"));
+	c->pid_file = keep(c, cfg_getstr(cfg, "pid_file"));
+	c->umask = (mode_t)cfg_getint(cfg, "umask");
+	c->directory_kind = keep(c, cfg_getstr(cfg, "directory"));
+	c->accounts_file = keep(c, cfg_getstr(cfg, "accounts_file"));
+	c->log_level = level_values[lookup_name(level_names, NELEM(level_names),
+						cfg_getstr(cfg, "log_level"))];
+	c->syslog_facility = facility_values[lookup_name(
+		facility_names, NELEM(facility_names),
+		cfg_getstr(cfg, "syslog_facility"))];
+	c->archive_dir = keep(c, cfg_getstr(cfg, "archive"));
+	c->notify = keep(c, cfg_getstr(cfg, "notify"));
+	c->notify_interval = (unsigned)cfg_getint(cfg, "notify_interval");
+	c->sendmail_path = keep(c, cfg_getstr(cfg, "sendmail_path"));
+	c->stats_file = keep(c, cfg_getstr(cfg, "stats_file"));
+	c->stats_interval = (unsigned)cfg_getint(cfg, "stats_interval");
+	if (!c->socket || !c->user || !c->pid_file || !c->directory_kind ||
+	    !c->accounts_file || !c->archive_dir || !c->notify ||
+	    !c->sendmail_path || !c->stats_file)
+		return -1;
+	return 0;
+}
+
+/* Rules that span keys; errors name the file (no single line). */
+static int
+cross_checks(struct config *c, char *err, size_t errsz)
+{
+	if (c->archive_dir[0] != '\0' && c->reject_stage != STAGE_DATA) {
+		snprintf(err, errsz,
+			 "%s: archive needs policy { reject_stage = \"data\" } "
+			 "(the message body is only known at end of data)",
+			 c->path);
+		return -1;
+	}
+	if (c->archive_dir[0] != '\0' && c->archive_dir[0] != '/') {
+		snprintf(err, errsz, "%s: archive must be an absolute path",
+			 c->path);
+		return -1;
+	}
+	if (c->notify[0] != '\0' && strchr(c->notify, '@') == NULL) {
+		snprintf(err, errsz, "%s: notify must be an address", c->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Open the directory the snapshot names. */
+static int
+open_directory(struct config *c, cfg_t *cfg, char *err, size_t errsz)
+{
+	if (strcmp(c->directory_kind, "file") == 0) {
+		c->dir = dir_file_open(c->accounts_file, &c->policy.norm, err,
+				       errsz);
+		return c->dir ? 0 : -1;
+	}
+	struct ldap_opts *lo = ldap_opts_from_cfg(cfg_getsec(cfg, "ldap"), err,
+						  errsz);
+	if (lo == NULL)
+		return -1;
+	c->dir = dir_ldap_create(lo, &c->policy.norm, err, errsz);
+	ldap_opts_free(lo);
+	return c->dir ? 0 : -1;
+}
+
+/* Check the ldap section even when not opening the directory (-n). */
+static int
+check_ldap(cfg_t *cfg, char *err, size_t errsz)
+{
+	struct ldap_opts *lo = ldap_opts_from_cfg(cfg_getsec(cfg, "ldap"), err,
+						  errsz);
+	if (lo == NULL)
+		return -1;
+	ldap_opts_free(lo);
+	return 0;
+}
+
+/* Parse the file under the lock. */
+static cfg_t *
+parse(const char *path, char *err, size_t errsz)
+{
+	cfg_t *cfg;
+	int rc;
+
+	pthread_mutex_lock(&parse_lock);
+	parse_file = path;
+	parse_err[0] = '\0';
+	cfg = cfg_init(top_opts, CFGF_NONE);
+	if (cfg == NULL) {
+		pthread_mutex_unlock(&parse_lock);
+		snprintf(err, errsz, "%s: out of memory", path);
+		return NULL;
+	}
+	cfg_set_error_function(cfg, on_error);
+	set_validators(cfg);
+	rc = cfg_parse(cfg, path);
+	if (rc != CFG_SUCCESS) {
+		if (rc == CFG_FILE_ERROR)
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		else
+			snprintf(err, errsz, "%s",
+				 parse_err[0] ? parse_err : "syntax error");
+		cfg_free(cfg);
+		cfg = NULL;
+	}
+	pthread_mutex_unlock(&parse_lock);
+	return cfg;
+}
+
+/* Load a snapshot. */
+struct config *
+config_load(const char *path, bool open_dir, char *err, size_t errsz)
+{
+	struct config *c;
+	cfg_t *cfg;
+	int rc = -1;
+
+	err[0] = '\0';
+	cfg = parse(path, err, errsz);
+	if (cfg == NULL)
+		return NULL;
+	c = calloc(1, sizeof(*c));
+	if (c != NULL) {
+		c->refs = 1;
+		c->path = strdup(path);
+		if (c->path != NULL && fill_daemon(c, cfg) == 0 &&
+		    fill_policy(c, cfg) == 0)
+			rc = cross_checks(c, err, errsz);
+		else
+			snprintf(err, errsz, "%s: out of memory", path);
+	}
+	if (rc == 0 && strcmp(c->directory_kind, "ldap") == 0 && !open_dir)
+		rc = check_ldap(cfg, err, errsz);
+	if (rc == 0 && open_dir)
+		rc = open_directory(c, cfg, err, errsz);
+	pthread_mutex_lock(&parse_lock);
+	cfg_free(cfg);
+	pthread_mutex_unlock(&parse_lock);
+	if (rc != 0) {
+		if (err[0] == '\0')
+			snprintf(err, errsz, "%s: out of memory", path);
+		if (c != NULL)
+			config_unref(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* One more user of the snapshot. */
+struct config *
+config_ref(struct config *c)
+{
+	__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+	return c;
+}
+
+/* One user fewer; the last one frees it. */
+void
+config_unref(struct config *c)
+{
+	if (c == NULL || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	dir_destroy(c->dir);
+	strmap_free(&c->policy.local_domains);
+	strmap_free(&c->policy.bypass_logins);
+	free((void *)c->policy.local_servers);
+	free(c->trusted);
+	for (size_t i = 0; i < c->nstrings; i++)
+		free(c->strings[i]);
+	free(c->strings);
+	free(c->path);
+	free(c);
+}
+
+/* "mail", "rcpt" or "data". */
+const char *
+stage_name(enum reject_stage s)
+{
+	return (unsigned)s < NELEM(stage_names) ? stage_names[s] : "unknown";
+}

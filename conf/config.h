@@ -1,0 +1,73 @@
+/*
+ * config.h - a loaded policy.conf: an immutable, reference-counted snapshot.
+ *
+ * config_load() parses the whole file (libconfuse), validates every key,
+ * opens the directory it names and returns a snapshot with one reference.
+ * The daemon swaps snapshots whole on reload; a connection keeps the one it
+ * started with until it ends. Errors read "FILE:LINE: message".
+ */
+#ifndef CONF_CONFIG_H
+#define CONF_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "decide.h"
+#include "directory.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG SYSCONFDIR "/origin-milter/policy.conf"
+
+enum reject_stage {
+	STAGE_MAIL = 0,
+	STAGE_RCPT,
+	STAGE_DATA,
+};
+
+struct config {
+	int refs;                 /* atomic; see config_ref/config_unref */
+	char *path;
+	/* daemon */
+	char *socket;
+	char *user;               /* "" = keep the current user */
+	char *pid_file;           /* "" = none */
+	mode_t umask;
+	int log_level;            /* LOG_ERR .. LOG_DEBUG */
+	int syslog_facility;      /* LOG_MAIL, LOG_LOCAL0, ... */
+	/* what to check, and when */
+	enum reject_stage reject_stage;
+	bool check_header_from;
+	struct policy policy;
+	/* directory */
+	char *directory_kind;     /* "file" or "ldap" */
+	char *accounts_file;
+	struct directory *dir;    /* NULL when loaded with open_dir = false */
+	/* evidence for the admin */
+	char *archive_dir;        /* "" = off */
+	char *notify;             /* "" = off; postmaster address */
+	char *sendmail_path;
+	unsigned notify_interval; /* seconds between notices */
+	char *stats_file;         /* "" = off */
+	unsigned stats_interval;
+	/* storage behind struct policy's pointers */
+	char **strings;
+	size_t nstrings, capstrings;
+	struct cidr *trusted;
+};
+
+/* Parse and validate path; open the directory when open_dir is set.
+ * Returns NULL and "FILE:LINE: message" in err on any error. */
+struct config *config_load(const char *path, bool open_dir, char *err,
+			   size_t errsz);
+
+/* Take and drop references; the last drop frees the snapshot and closes
+ * its directory. */
+struct config *config_ref(struct config *c);
+void config_unref(struct config *c);
+
+const char *stage_name(enum reject_stage s);
+
+#endif

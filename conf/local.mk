@@ -1,0 +1,8 @@
+# conf/local.mk - policy.conf loading (libconfuse), sample file, man pages.
+noinst_LIBRARIES += libconf.a
+libconf_a_CFLAGS = $(AM_CFLAGS) $(CONFUSE_CFLAGS) $(LDAP_CFLAGS)
+libconf_a_SOURCES = conf/config.c conf/config.h
+CONF_LIBS = libconf.a $(DIRLDAP_LIBS) $(CONFUSE_LIBS)
+
+dist_sysconf_DATA =
+EXTRA_DIST += conf/policy.conf conf/accounts

@@ -1,0 +1,461 @@
+/*
+ * callbacks.c - the libmilter callbacks. They gather facts from the MTA,
+ * ask policy/ for a verdict once per message (at MAIL), and apply it at the
+ * configured stage. Nothing here knows how the directory works.
+ *
+ * Postfix sends ABORT after every transaction and libmilter then does not
+ * call xxfi_abort after EOM, so per-message state is freed at MAIL (reset),
+ * EOM, abort and close alike.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libmilter/mfapi.h>
+
+#include "callbacks.h"
+#include "context.h"
+#include "header_from.h"
+#include "log.h"
+#include "snapshot.h"
+#include "stats.h"
+#include "textutil.h"
+
+#define FROM_HDRS_MAX 8192
+
+/* Monotonic nanoseconds. */
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* NOREPLY where the MTA agreed to no reply for this step, else CONTINUE. */
+static sfsistat
+quiet(const struct connection *c, unsigned long nr_flag)
+{
+	return (c->pflags & nr_flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* Free the per-message state. */
+static void
+message_free(struct connection *c)
+{
+	if (c->msg == NULL)
+		return;
+	evidence_free(c->msg->evidence);
+	free(c->msg->from_hdrs);
+	free(c->msg);
+	c->msg = NULL;
+}
+
+/* The connection context, created on first use (close may come first). */
+static struct connection *
+conn_get(SMFICTX *ctx)
+{
+	struct connection *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		return c;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	c->cfg = snapshot_get();
+	if (c->cfg == NULL) {
+		free(c);
+		return NULL;
+	}
+	strcpy(c->client, "unknown");
+	smfi_setpriv(ctx, c);
+	return c;
+}
+
+/* Copy a macro's value (or "" when absent). */
+static const char *
+macro(SMFICTX *ctx, const char *name)
+{
+	const char *v = smfi_getsymval(ctx, (char *)name);
+	return v ? v : "";
+}
+
+/* Log a verdict as one key=value line. */
+static void
+log_verdict(SMFICTX *ctx, const struct connection *c,
+	    const struct message *m, const char *stage)
+{
+	const struct verdict *v = &m->verdict;
+	char ql[LOGIN_LOG_MAX * 4 + 8], qs[2100], qa[LOGIN_MAX * 4 + 8];
+	char line[600] = "";
+	int prio = v->action == ACT_ACCEPT ? LOG_INFO
+		   : v->action == ACT_REJECT ? LOG_NOTICE
+					      : LOG_WARNING;
+	const char *qid = macro(ctx, "i");
+
+	if (!log_enabled(prio))
+		return;
+	if (v->action != ACT_ACCEPT)
+		reply_line(&v->reply, line, sizeof(line));
+	log_event(prio, action_name(v->action),
+		  "reason=%s login=%s account=%s sender=%s client=%s qid=%s "
+		  "stage=%s%s%s%s %s",
+		  reason_name(v->reason),
+		  m->authenticated ? log_quote(m->login, ql, sizeof(ql)) : "-",
+		  v->account[0] ? log_quote(v->account, qa, sizeof(qa)) : "-",
+		  log_quote(m->sender_raw[0] ? m->sender_raw : "<>", qs,
+			    sizeof(qs)),
+		  c->client, qid[0] ? qid : "-", stage,
+		  line[0] ? " reply=\"" : "", line, line[0] ? "\"" : "",
+		  v->facts);
+}
+
+/* Hand the reply to the MTA and translate the action. */
+static sfsistat
+reply_with(SMFICTX *ctx, const struct verdict *v)
+{
+	switch (v->action) {
+	case ACT_ACCEPT:
+		return SMFIS_ACCEPT;
+	case ACT_REJECT:
+		if (smfi_setreply(ctx, (char *)v->reply.code,
+				  (char *)v->reply.xcode,
+				  (char *)v->reply.text) != MI_SUCCESS)
+			log_event(LOG_ERR, "error", "what=smfi_setreply code=%s",
+				  v->reply.code);
+		return SMFIS_REJECT;
+	case ACT_TEMPFAIL:
+		smfi_setreply(ctx, (char *)v->reply.code, (char *)v->reply.xcode,
+			      (char *)v->reply.text);
+		return SMFIS_TEMPFAIL;
+	}
+	return SMFIS_TEMPFAIL;
+}
+
+/* Facts for the archive header block and the notice. */
+static void
+evidence_facts_of(SMFICTX *ctx, const struct connection *c,
+		  const struct message *m, struct evidence_facts *f)
+{
+	f->login = m->authenticated ? m->login : "";
+	f->client = c->client;
+	f->qid = macro(ctx, "i");
+	f->sender = m->sender_raw;
+}
+
+/* Log and apply the pending verdict now (at stage). */
+static sfsistat
+apply(SMFICTX *ctx, struct connection *c, const char *stage)
+{
+	struct message *m = c->msg;
+	struct evidence_facts f;
+
+	if (!m->applied) {
+		m->applied = true;
+		log_verdict(ctx, c, m, stage);
+		if (m->verdict.action != ACT_ACCEPT &&
+		    strcmp(stage, "data") != 0 && c->cfg->notify[0]) {
+			evidence_facts_of(ctx, c, m, &f);
+			evidence_notice_only(c->cfg, &f, &m->verdict);
+		}
+	}
+	return reply_with(ctx, &m->verdict);
+}
+
+/* Negotiation: the fewest steps and round trips this snapshot needs. */
+static sfsistat
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+	     unsigned long f2, unsigned long f3, unsigned long *pf0,
+	     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	struct connection *c = conn_get(ctx);
+	unsigned long want;
+	bool data_stage, need_hdrs;
+
+	(void)f2;
+	(void)f3;
+	if (c == NULL)
+		return SMFIS_REJECT; /* libmilter: ends the connection */
+	data_stage = c->cfg->reject_stage == STAGE_DATA;
+	need_hdrs = c->cfg->check_header_from || data_stage;
+	want = SMFIP_NOHELO | SMFIP_NR_HELO | SMFIP_NOEOH | SMFIP_NR_EOH |
+	       SMFIP_NODATA | SMFIP_NR_DATA | SMFIP_NR_CONN;
+	if (!need_hdrs)
+		want |= SMFIP_NOHDRS;
+	want |= SMFIP_NR_HDR;
+	if (!(data_stage && c->cfg->archive_dir[0]))
+		want |= SMFIP_NOBODY;
+	want |= SMFIP_NR_BODY;
+	if (c->cfg->reject_stage == STAGE_MAIL && !data_stage &&
+	    !c->cfg->notify[0])
+		want |= SMFIP_NORCPT;
+	if (c->cfg->reject_stage != STAGE_RCPT)
+		want |= SMFIP_NR_RCPT;
+	if (!c->cfg->policy.require_auth)
+		want |= SMFIP_NOUNKNOWN;
+	*pf0 = f0 & SMFIF_SETSYMLIST;
+	*pf1 = f1 & want;
+	*pf2 = 0;
+	*pf3 = 0;
+	c->pflags = *pf1;
+	if (*pf0 & SMFIF_SETSYMLIST) {
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name}");
+		smfi_setsymlist(ctx, SMFIM_ENVFROM,
+				"{auth_authen} {auth_type} {auth_author} i");
+		smfi_setsymlist(ctx, SMFIM_EOM, "i");
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* Text form of the client address; sets *trusted from trusted_networks. */
+static void
+client_of(const struct connection *c, const struct sockaddr *sa, char *buf,
+	  size_t size, bool *trusted)
+{
+	const struct policy *p = &c->cfg->policy;
+
+	*trusted = false;
+	if (sa == NULL) {
+		snprintf(buf, size, "local");
+		return;
+	}
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, buf, (socklen_t)size);
+		*trusted = cidr_match(p->trusted, p->ntrusted, AF_INET,
+				      (const unsigned char *)&in->sin_addr);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)size);
+		*trusted = cidr_match(p->trusted, p->ntrusted, AF_INET6,
+				      (const unsigned char *)&in6->sin6_addr);
+	} else {
+		snprintf(buf, size, "local");
+	}
+}
+
+/* Connect: remember the client and this server's name. */
+static sfsistat
+cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
+{
+	struct connection *c = conn_get(ctx);
+	const char *j;
+
+	(void)host;
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	stats_connection();
+	client_of(c, sa, c->client, sizeof(c->client), &c->client_trusted);
+	j = macro(ctx, "j");
+	if (j[0] == '\0')
+		j = macro(ctx, "{daemon_name}");
+	copy_bounded(c->mta_name, sizeof(c->mta_name), j, strlen(j));
+	return quiet(c, SMFIP_NR_CONN);
+}
+
+/* An unknown verb (XEXCH50) from a client that has not authenticated. */
+static sfsistat
+cb_unknown(SMFICTX *ctx, const char *cmd)
+{
+	struct connection *c = conn_get(ctx);
+	struct verdict v;
+	char q[300];
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	decide_unknown_verb(&c->cfg->policy, c->authenticated, &v);
+	if (v.action == ACT_ACCEPT)
+		return SMFIS_CONTINUE;
+	log_event(LOG_NOTICE, "reject",
+		  "reason=%s login=- client=%s command=%s reply=\"%s %s %s\"",
+		  reason_name(v.reason), c->client,
+		  log_quote(cmd ? cmd : "", q, sizeof(q)), v.reply.code,
+		  v.reply.xcode, v.reply.text);
+	stats_count(&v, 0);
+	return reply_with(ctx, &v);
+}
+
+/* MAIL FROM: decide once for the whole message. */
+static sfsistat
+cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct connection *c = conn_get(ctx);
+	struct message *m;
+	struct facts f;
+	const char *login;
+	uint64_t t0;
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	message_free(c);
+	m = c->msg = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return SMFIS_TEMPFAIL;
+	login = macro(ctx, "{auth_authen}");
+	m->authenticated = login[0] != '\0';
+	c->authenticated = c->authenticated || m->authenticated;
+	copy_bounded(m->login, sizeof(m->login), login, strlen(login));
+	const char *sender = argv && argv[0] ? argv[0] : "";
+	copy_bounded(m->sender_raw, sizeof(m->sender_raw), sender,
+		     strlen(sender));
+
+	f.login = login;
+	f.sender = sender;
+	f.sender_len = strlen(sender);
+	f.client_trusted = c->client_trusted;
+	f.mta_name = c->mta_name[0] ? c->mta_name : NULL;
+	t0 = now_ns();
+	decide(&c->cfg->policy, c->cfg->dir, &f, &m->verdict);
+	stats_count(&m->verdict, now_ns() - t0);
+	m->decided = true;
+
+	if (m->verdict.action == ACT_ACCEPT) {
+		if (c->cfg->check_header_from && m->authenticated)
+			return SMFIS_CONTINUE; /* the headers decide too */
+		return apply(ctx, c, "mail");
+	}
+	if (c->cfg->reject_stage == STAGE_MAIL)
+		return apply(ctx, c, "mail");
+	if (c->cfg->reject_stage == STAGE_DATA)
+		m->evidence = evidence_begin(c->cfg);
+	return SMFIS_CONTINUE;
+}
+
+/* RCPT TO: refuse here when reject_stage = rcpt. */
+static sfsistat
+cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct connection *c = conn_get(ctx);
+	struct message *m = c ? c->msg : NULL;
+
+	if (m == NULL || !m->decided)
+		return c ? quiet(c, SMFIP_NR_RCPT) : SMFIS_CONTINUE;
+	if (argv && argv[0])
+		evidence_rcpt(m->evidence, argv[0]);
+	if (m->verdict.action != ACT_ACCEPT &&
+	    c->cfg->reject_stage == STAGE_RCPT)
+		return apply(ctx, c, "rcpt");
+	return quiet(c, SMFIP_NR_RCPT);
+}
+
+/* Keep From:/Sender: values (check_header_from); feed the archive. */
+static sfsistat
+cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct connection *c = conn_get(ctx);
+	struct message *m = c ? c->msg : NULL;
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	if (m == NULL)
+		return quiet(c, SMFIP_NR_HDR);
+	evidence_header(m->evidence, name, value);
+	if (c->cfg->check_header_from && m->authenticated &&
+	    (strcasecmp(name, "From") == 0 || strcasecmp(name, "Sender") == 0))
+		header_from_collect(&m->from_hdrs, &m->from_len, value,
+				    FROM_HDRS_MAX);
+	return quiet(c, SMFIP_NR_HDR);
+}
+
+/* Body chunks go to the archive copy only. */
+static sfsistat
+cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct connection *c = conn_get(ctx);
+	struct message *m = c ? c->msg : NULL;
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	if (m != NULL)
+		evidence_body(m->evidence, chunk, len);
+	return quiet(c, SMFIP_NR_BODY);
+}
+
+/* Header From check: every address in From:/Sender: must be owned too. */
+static void
+check_header_from(struct connection *c, struct message *m)
+{
+	struct verdict hv;
+	struct facts f = {m->login, NULL, 0, c->client_trusted,
+			  c->mta_name[0] ? c->mta_name : NULL};
+
+	if (m->from_hdrs == NULL)
+		return;
+	if (header_from_check(&c->cfg->policy, c->cfg->dir, &f, m->from_hdrs,
+			      &hv) != 0) {
+		m->verdict = hv;
+		stats_count(&hv, 0);
+	}
+}
+
+/* End of message: apply a verdict that waited for the data stage. */
+static sfsistat
+cb_eom(SMFICTX *ctx)
+{
+	struct connection *c = conn_get(ctx);
+	struct message *m = c ? c->msg : NULL;
+	sfsistat rc;
+
+	if (m == NULL || !m->decided)
+		return SMFIS_CONTINUE;
+	if (m->verdict.action == ACT_ACCEPT && c->cfg->check_header_from &&
+	    m->authenticated)
+		check_header_from(c, m);
+	if (m->verdict.action != ACT_ACCEPT && m->evidence != NULL) {
+		struct evidence_facts f;
+		evidence_facts_of(ctx, c, m, &f);
+		evidence_refused(m->evidence, &f, &m->verdict);
+	}
+	rc = apply(ctx, c, "data");
+	message_free(c);
+	return rc == SMFIS_ACCEPT ? SMFIS_CONTINUE : rc;
+}
+
+/* Abort: the transaction is over. */
+static sfsistat
+cb_abort(SMFICTX *ctx)
+{
+	struct connection *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		message_free(c);
+	return SMFIS_CONTINUE;
+}
+
+/* Close: free everything; may come without connect. */
+static sfsistat
+cb_close(SMFICTX *ctx)
+{
+	struct connection *c = smfi_getpriv(ctx);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	message_free(c);
+	config_unref(c->cfg);
+	free(c);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc origin_milter_desc = {
+	.xxfi_name = "origin-milter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_NONE,
+	.xxfi_connect = cb_connect,
+	.xxfi_helo = NULL,
+	.xxfi_envfrom = cb_envfrom,
+	.xxfi_envrcpt = cb_envrcpt,
+	.xxfi_header = cb_header,
+	.xxfi_eoh = NULL,
+	.xxfi_body = cb_body,
+	.xxfi_eom = cb_eom,
+	.xxfi_abort = cb_abort,
+	.xxfi_close = cb_close,
+	.xxfi_unknown = cb_unknown,
+	.xxfi_data = NULL,
+	.xxfi_negotiate = cb_negotiate,
+};

@@ -1,0 +1,42 @@
+/*
+ * context.h - per-connection and per-message state handed through the
+ * libmilter callbacks (smfi_setpriv). A connection holds the configuration
+ * snapshot it started with; a message holds its verdict until it is applied
+ * at the configured stage.
+ */
+#ifndef MILTER_CONTEXT_H
+#define MILTER_CONTEXT_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "evidence.h"
+#include "verdict.h"
+
+#define CLIENT_MAX 64
+#define LOGIN_LOG_MAX 300
+
+struct message {
+	bool decided;         /* a verdict is pending for this message */
+	bool applied;         /* it was logged/applied already */
+	bool authenticated;
+	struct verdict verdict;
+	char login[LOGIN_LOG_MAX];
+	char sender_raw[512]; /* as sent, for the archive header block */
+	struct evidence *evidence;
+	/* header From/Sender values (check_header_from) */
+	char *from_hdrs;
+	size_t from_len;
+};
+
+struct connection {
+	struct config *cfg;   /* snapshot for this connection */
+	unsigned long pflags; /* protocol steps negotiated (SMFIP_*) */
+	bool client_trusted;
+	bool authenticated;   /* {auth_authen} seen in this connection */
+	char client[CLIENT_MAX];
+	char mta_name[256];   /* j or {daemon_name} */
+	struct message *msg;
+};
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * explain.c - print why a message would be accepted or refused.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "config.h"
+#include "explain.h"
+
+/* What each reason means, in the admin's words. */
+static const char *
+rule_text(enum reason r)
+{
+	switch (r) {
+	case R_NULL_SENDER:
+		return "the null sender <> is allowed (bounces, receipts)";
+	case R_TRUSTED_CLIENT:
+		return "unauthenticated, but the client is in trusted_networks";
+	case R_FOREIGN_SENDER:
+		return "unauthenticated, and the sender is not in a "
+		       "local_domains domain: inbound mail, not ours to judge";
+	case R_NEED_AUTH:
+		return "unauthenticated client using a local_domains sender "
+		       "(policy require_auth)";
+	case R_UNKNOWN_VERB:
+		return "Exchange-only verb before AUTH";
+	case R_BYPASS_LOGIN:
+		return "the login is in bypass_logins and may send as anyone";
+	case R_CHECK_OFF:
+		return "check_originator is off";
+	case R_OWNER:
+		return "the sender is one of the account's addresses";
+	case R_CATCHALL:
+		return "the account holds the sender domain's catch-all";
+	case R_SEND_AS:
+		return "the mailbox holding the sender lists the account as a "
+		       "delegate (send-as)";
+	case R_NOT_OWNER:
+		return "the sender is not one of the account's addresses, not "
+		       "a catch-all it holds, and no mailbox holding it "
+		       "delegates to the account (check_originator)";
+	case R_NOT_LOCAL:
+		return "the account owns the sender but its mailbox is homed "
+		       "on another server (check_home_server)";
+	case R_LOGIN_UNKNOWN:
+		return "the login maps to no mailbox in the directory";
+	case R_LOGIN_AMBIGUOUS:
+		return "the login maps to more than one mailbox (see "
+		       "candidates)";
+	case R_LOGIN_INVALID:
+		return "the login is not a valid name (see login_error)";
+	case R_SENDER_INVALID:
+		return "MAIL FROM is not a valid RFC 5321 path";
+	case R_NULL_DENIED:
+		return "<> from an authenticated client, allow_null_sender off";
+	case R_DIR_ERROR:
+		return "the directory did not answer (on_directory_error)";
+	case R_REASON_COUNT:
+		break;
+	}
+	return "?";
+}
+
+/* Print the facts one per line ("key=value", values maybe quoted). */
+static void
+print_facts(const char *facts)
+{
+	const char *p = facts;
+
+	while (*p) {
+		bool q = false;
+		fputs("  ", stdout);
+		for (; *p && (q || *p != ' '); p++) {
+			if (*p == '\\' && q && p[1]) {
+				putchar(*++p);
+				continue;
+			}
+			if (*p == '"') {
+				q = !q;
+				continue;
+			}
+			putchar(*p);
+		}
+		putchar('\n');
+		while (*p == ' ')
+			p++;
+	}
+}
+
+/* Is the client in trusted_networks? */
+static bool
+client_trusted(const struct policy *p, const char *client)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, client, a) == 1)
+		return cidr_match(p->trusted, p->ntrusted, AF_INET, a);
+	if (inet_pton(AF_INET6, client, a) == 1)
+		return cidr_match(p->trusted, p->ntrusted, AF_INET6, a);
+	return false;
+}
+
+/* Decide and print. */
+int
+explain(const char *config_path, const char *login, const char *sender,
+	const char *client)
+{
+	char err[1024], line[1100];
+	struct config *c = config_load(config_path, true, err, sizeof(err));
+	struct facts f;
+	struct verdict v;
+	int rc;
+
+	if (c == NULL) {
+		fprintf(stderr, "origin-milter: %s\n", err);
+		return EX_CONFIG;
+	}
+	if (strcmp(login, "-") == 0)
+		login = "";
+	memset(&f, 0, sizeof(f));
+	f.login = login;
+	f.sender = sender;
+	f.sender_len = strlen(sender);
+	f.client_trusted = client && client_trusted(&c->policy, client);
+	f.mta_name = NULL;
+	decide(&c->policy, c->dir, &f, &v);
+
+	printf("login:    %s\n", login[0] ? login : "(not authenticated)");
+	printf("sender:   %s\n", sender);
+	printf("client:   %s%s\n", client ? client : "(not given)",
+	       f.client_trusted ? " (trusted_networks)" : "");
+	printf("config:   %s (directory %s)\n", c->path, c->directory_kind);
+	printf("verdict:  %s\n", action_name(v.action));
+	if (v.action != ACT_ACCEPT) {
+		reply_line(&v.reply, line, sizeof(line));
+		printf("reply:    %s\n", line);
+		printf("stage:    %s\n", stage_name(c->reject_stage));
+	}
+	printf("reason:   %s\n", reason_name(v.reason));
+	printf("rule:     %s\n", rule_text(v.reason));
+	if (v.account[0])
+		printf("account:  %s\n", v.account);
+	if (v.facts[0]) {
+		printf("facts:\n");
+		print_facts(v.facts);
+	}
+	rc = v.action == ACT_ACCEPT ? 0 : v.action == ACT_REJECT ? 1 : EX_TEMPFAIL;
+	config_unref(c);
+	return rc;
+}

@@ -1,0 +1,156 @@
+/*
+ * main.c - origin-milter: command line, start-up order, and the libmilter
+ * main loop.
+ *
+ * Start-up: load and check the configuration (errors: FILE:LINE: message),
+ * pid file, drop privileges, then open the socket as the unprivileged user
+ * with the configured umask. libmilter takes SIGHUP/SIGTERM/SIGINT as stop;
+ * our control thread takes SIGUSR1 (reload) and SIGUSR2 (statistics).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "callbacks.h"
+#include "autoconf.h"
+#include "config.h"
+#include "daemon.h"
+#include "evidence.h"
+#include "explain.h"
+#include "log.h"
+#include "signals.h"
+#include "snapshot.h"
+
+/* Print the usage text. */
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: origin-milter [-f] [-c policy.conf] [-p socket]\n"
+		"       origin-milter -n [-c policy.conf]\n"
+		"       origin-milter [-c policy.conf] -x LOGIN SENDER [CLIENT]\n"
+		"  -c FILE  configuration (default %s)\n"
+		"  -f       stay in the foreground, log to stderr as well\n"
+		"  -n       check the configuration and exit\n"
+		"  -p SPEC  socket (unix:/path, inet:PORT@HOST, ...), "
+		"overrides policy.conf\n"
+		"  -x       explain the verdict for LOGIN (\"-\" = none) "
+		"sending as SENDER;\n"
+		"           exit 0 accept, 1 reject, 75 tempfail\n"
+		"  -V       print the version\n",
+		DEFAULT_CONFIG);
+}
+
+/* Hand the socket to libmilter and run until stopped. */
+static int
+run(const char *cfgpath, const char *sock, bool foreground)
+{
+	char err[1024];
+	struct config *c = config_load(cfgpath, true, err, sizeof(err));
+	int rc;
+
+	if (c == NULL) {
+		fprintf(stderr, "origin-milter: %s\n", err);
+		return EX_CONFIG;
+	}
+	if (sock == NULL)
+		sock = c->socket;
+	log_open("origin-milter", c->syslog_facility, foreground);
+	log_set_level(c->log_level);
+	if (daemon_clear_socket(sock, err, sizeof(err)) != 0 ||
+	    (!foreground && daemon_detach() != 0) ||
+	    daemon_write_pid(c->pid_file, err, sizeof(err)) != 0 ||
+	    daemon_drop_privileges(c->user, err, sizeof(err)) != 0) {
+		fprintf(stderr, "origin-milter: %s\n", err);
+		log_event(LOG_ERR, "start_failed", "error=\"%s\"", err);
+		return EX_OSERR;
+	}
+	umask(c->umask);
+	signals_block();
+	snapshot_set(c);
+	if (smfi_setconn((char *)sock) == MI_FAILURE ||
+	    smfi_register(origin_milter_desc) == MI_FAILURE ||
+	    smfi_opensocket(false) == MI_FAILURE) {
+		fprintf(stderr, "origin-milter: cannot open socket %s\n", sock);
+		log_event(LOG_ERR, "start_failed", "socket=%s", sock);
+		return EX_OSERR;
+	}
+	if (signals_start(cfgpath) != 0 || evidence_start() != 0) {
+		fprintf(stderr, "origin-milter: cannot start threads\n");
+		return EX_OSERR;
+	}
+	log_event(LOG_NOTICE, "start", "socket=%s config=%s version=%s", sock,
+		  cfgpath, PACKAGE_VERSION);
+	rc = smfi_main();
+	log_event(LOG_NOTICE, "stop", "status=%d", rc);
+	signals_stop();
+	evidence_stop();
+	snapshot_set(NULL);
+	return rc == MI_SUCCESS ? 0 : EX_SOFTWARE;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cfgpath = DEFAULT_CONFIG, *sock = NULL;
+	bool foreground = false, check = false, explain_mode = false;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "c:fnp:xhV")) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'p':
+			sock = optarg;
+			break;
+		case 'x':
+			explain_mode = true;
+			break;
+		case 'V':
+			printf("origin-milter %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (explain_mode) {
+		if (argc - optind < 2 || argc - optind > 3) {
+			usage(stderr);
+			return EX_USAGE;
+		}
+		return explain(cfgpath, argv[optind], argv[optind + 1],
+			       argc - optind == 3 ? argv[optind + 2] : NULL);
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (check) {
+		char err[1024];
+		struct config *c = config_load(cfgpath, true, err, sizeof(err));
+		if (c == NULL) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		printf("%s: ok\n", cfgpath);
+		config_unref(c);
+		return 0;
+	}
+	return run(cfgpath, sock, foreground);
+}

@@ -1,0 +1,152 @@
+/*
+ * stats.c - lock-free counters and their Prometheus text rendering.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "stats.h"
+
+/* Upper bounds (seconds) of the decision-latency histogram. */
+static const double bounds[] = {0.0001, 0.0005, 0.001, 0.005, 0.01,
+				0.05,   0.1,    0.5,   1,     5};
+#define NB (sizeof(bounds) / sizeof(bounds[0]))
+
+static uint64_t by_reason[3][R_REASON_COUNT];
+static uint64_t latency_bucket[NB + 1];
+static uint64_t latency_sum_ns, decisions, cache_hits, cache_stale;
+static uint64_t connections;
+
+static void
+add(uint64_t *p, uint64_t n)
+{
+	__atomic_add_fetch(p, n, __ATOMIC_RELAXED);
+}
+
+static uint64_t
+get(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+/* Count one verdict and the time its decision took. */
+void
+stats_count(const struct verdict *v, uint64_t decide_ns)
+{
+	size_t b = 0;
+
+	add(&by_reason[v->action][v->reason], 1);
+	if (v->from_cache)
+		add(&cache_hits, 1);
+	if (v->stale)
+		add(&cache_stale, 1);
+	if (decide_ns == 0)
+		return;
+	add(&decisions, 1);
+	add(&latency_sum_ns, decide_ns);
+	while (b < NB && (double)decide_ns / 1e9 > bounds[b])
+		b++;
+	add(&latency_bucket[b], 1);
+}
+
+void
+stats_connection(void)
+{
+	add(&connections, 1);
+}
+
+/* Render all counters in Prometheus text format. */
+static void
+render(FILE *f)
+{
+	uint64_t cum = 0;
+
+	fprintf(f, "# HELP origin_milter_verdicts_total Verdicts by action "
+		   "and reason.\n# TYPE origin_milter_verdicts_total counter\n");
+	for (int a = 0; a < 3; a++)
+		for (int r = 0; r < R_REASON_COUNT; r++)
+			if (get(&by_reason[a][r]))
+				fprintf(f,
+					"origin_milter_verdicts_total{action=\"%s\","
+					"reason=\"%s\"} %llu\n",
+					action_name((enum action)a),
+					reason_name((enum reason)r),
+					(unsigned long long)get(&by_reason[a][r]));
+	fprintf(f, "# HELP origin_milter_decision_seconds Time to decide one "
+		   "message, directory included.\n"
+		   "# TYPE origin_milter_decision_seconds histogram\n");
+	for (size_t b = 0; b <= NB; b++) {
+		cum += get(&latency_bucket[b]);
+		if (b < NB)
+			fprintf(f,
+				"origin_milter_decision_seconds_bucket{le=\"%g\"} "
+				"%llu\n",
+				bounds[b], (unsigned long long)cum);
+		else
+			fprintf(f,
+				"origin_milter_decision_seconds_bucket{le=\"+Inf\"} "
+				"%llu\n",
+				(unsigned long long)cum);
+	}
+	fprintf(f, "origin_milter_decision_seconds_sum %.9f\n",
+		(double)get(&latency_sum_ns) / 1e9);
+	fprintf(f, "origin_milter_decision_seconds_count %llu\n",
+		(unsigned long long)get(&decisions));
+	fprintf(f, "# TYPE origin_milter_cache_hits_total counter\n"
+		   "origin_milter_cache_hits_total %llu\n"
+		   "# TYPE origin_milter_cache_stale_total counter\n"
+		   "origin_milter_cache_stale_total %llu\n"
+		   "# TYPE origin_milter_connections_total counter\n"
+		   "origin_milter_connections_total %llu\n",
+		(unsigned long long)get(&cache_hits),
+		(unsigned long long)get(&cache_stale),
+		(unsigned long long)get(&connections));
+}
+
+/* Write the file next to its final name, then rename (atomic). */
+int
+stats_write(const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	render(f);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Log the counters as one line. */
+void
+stats_log(void)
+{
+	char buf[4096];
+	size_t n = 0;
+
+	for (int a = 0; a < 3; a++)
+		for (int r = 0; r < R_REASON_COUNT; r++)
+			if (get(&by_reason[a][r]) && n + 64 < sizeof(buf))
+				n += (size_t)snprintf(
+					buf + n, sizeof(buf) - n, "%s%s/%s=%llu",
+					n ? " " : "", action_name((enum action)a),
+					reason_name((enum reason)r),
+					(unsigned long long)get(&by_reason[a][r]));
+	buf[n] = '\0';
+	log_event(LOG_NOTICE, "stats",
+		  "connections=%llu decisions=%llu cache_hits=%llu "
+		  "mean_decision_us=%.1f %s",
+		  (unsigned long long)get(&connections),
+		  (unsigned long long)get(&decisions),
+		  (unsigned long long)get(&cache_hits),
+		  get(&decisions) ? (double)get(&latency_sum_ns) / 1e3 /
+					    (double)get(&decisions)
+				  : 0.0,
+		  buf);
+}

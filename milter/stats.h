@@ -1,0 +1,20 @@
+/*
+ * stats.h - counters per verdict and reason, decision latency and cache
+ * hits; written in Prometheus text format to stats_file and logged on
+ * SIGUSR2. Counting is lock-free (atomic adds).
+ */
+#ifndef MILTER_STATS_H
+#define MILTER_STATS_H
+
+#include <stdint.h>
+
+#include "verdict.h"
+
+void stats_count(const struct verdict *v, uint64_t decide_ns);
+void stats_connection(void);
+/* Write the Prometheus text file (atomically); 0 or -1. */
+int stats_write(const char *path);
+/* Log the counters as one event line. */
+void stats_log(void);
+
+#endif

@@ -1,0 +1,1 @@
+# tests/milter/local.mk - miltertest protocol tests (placeholder)

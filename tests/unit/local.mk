@@ -1,0 +1,37 @@
+# tests/unit/local.mk - cmocka unit tests (TAP), no network, no MTA.
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CONFUSE_CFLAGS) $(LDAP_CFLAGS) \
+	-DTEST_SRCDIR='"$(abs_top_srcdir)/tests/unit"'
+UNIT_LIBS = $(CMOCKA_LIBS) $(POLICY_LIBS)
+UNIT_TESTS = \
+	tests/unit/test_address \
+	tests/unit/test_identity \
+	tests/unit/test_reply \
+	tests/unit/test_decide \
+	tests/unit/test_dir_file \
+	tests/unit/test_header_from \
+	tests/unit/test_config
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+tests_unit_test_address_SOURCES = tests/unit/test_address.c
+tests_unit_test_address_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_address_LDADD = $(UNIT_LIBS)
+tests_unit_test_identity_SOURCES = tests/unit/test_identity.c
+tests_unit_test_identity_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_identity_LDADD = $(UNIT_LIBS)
+tests_unit_test_reply_SOURCES = tests/unit/test_reply.c
+tests_unit_test_reply_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_reply_LDADD = $(UNIT_LIBS)
+tests_unit_test_decide_SOURCES = tests/unit/test_decide.c tests/unit/fake_dir.c tests/unit/fake_dir.h
+tests_unit_test_decide_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_decide_LDADD = $(UNIT_LIBS)
+tests_unit_test_dir_file_SOURCES = tests/unit/test_dir_file.c
+tests_unit_test_dir_file_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dir_file_LDADD = $(UNIT_LIBS)
+tests_unit_test_header_from_SOURCES = tests/unit/test_header_from.c tests/unit/fake_dir.c tests/unit/fake_dir.h
+tests_unit_test_header_from_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_header_from_LDADD = $(UNIT_LIBS)
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_config_LDADD = $(CMOCKA_LIBS) $(CONF_LIBS) $(POLICY_LIBS)
+EXTRA_DIST += tests/unit/data

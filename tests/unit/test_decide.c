@@ -1,0 +1,357 @@
+/*
+ * test_decide.c - every row of DESIGN.md's decision table, the identity
+ * forms of Q191558/Q198704, and the exact KB reply texts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "decide.h"
+#include "fake_dir.h"
+
+#define NOT_OWNER "Originator address does not match authentication credentials"
+
+static const char *alice_addrs[] = {"alice@example.com",
+				    "a.smith@example.com"};
+static const char *john_addrs[] = {"john@example.com"};
+static const char *carol_addrs[] = {"carol@example.com"};
+static const char *sales_addrs[] = {"sales@example.com"};
+static const char *sales_delegates[] = {"alice"};
+static const char *boss_addrs[] = {"boss@example.com", "@example.org"};
+static const char *contact_addrs[] = {"john@partner.example"};
+static const char *dup_addrs[] = {"dup1@example.com"};
+static const char *dup2_addrs[] = {"dup2@example.com"};
+
+static const struct fake_entry entries[] = {
+	{"alice", {"alice", "alice", alice_addrs, 2, NULL, NULL, 0, false}, 1},
+	/* Q191558: NT account jdoe, mailbox alias john */
+	{"jdoe", {"john", "john", john_addrs, 1, "mail1", NULL, 0, false}, 1},
+	/* Q198704: a custom recipient with the same alias */
+	{"jdoe", {"john-contact", "john", contact_addrs, 1, NULL, NULL, 0,
+		  false}, 0},
+	{"carol", {"carol", "carol", carol_addrs, 1, "mail2", NULL, 0, false}, 1},
+	{"sales", {"sales", "sales", sales_addrs, 1, NULL, sales_delegates, 1,
+		   false}, 1},
+	{"boss", {"boss", "boss", boss_addrs, 2, NULL, NULL, 0, false}, 1},
+	{"dup", {"dup#1", "dup", dup_addrs, 1, NULL, NULL, 0, false}, 1},
+	{"dup", {"dup#2", "dup", dup2_addrs, 1, NULL, NULL, 0, false}, 1},
+};
+
+static struct policy pol;
+static struct fake_dir fdir;
+static const char *locals[] = {"mail1"};
+
+/* A policy as the sample policy.conf sets it. */
+static int
+setup(void **state)
+{
+	static const char *domains[] = {"example.com", "example.org",
+					".corp.example"};
+	char err[256];
+	(void)state;
+	memset(&pol, 0, sizeof(pol));
+	pol.require_auth = pol.check_originator = true;
+	pol.check_home_server = true;
+	pol.allow_null_sender = true;
+	pol.on_directory_error = DIRERR_TEMPFAIL;
+	strcpy(pol.norm.subaddr_delims, "+");
+	addr_limits_default(&pol.limits);
+	identity_rules_default(&pol.identity);
+	pol.server_name = "mail1";
+	pol.local_servers = locals;
+	pol.nlocal_servers = 0;
+	strmap_init(&pol.local_domains, 8);
+	for (size_t i = 0; i < 3; i++)
+		strmap_add(&pol.local_domains, domains[i], (void *)domains[i]);
+	strmap_init(&pol.bypass_logins, 4);
+	strmap_add(&pol.bypass_logins, "printer", "printer");
+	reply_parse("554 5.7.1 " NOT_OWNER, 0, &pol.not_owner, err, sizeof(err));
+	reply_parse("554 5.7.1 Mailbox is not local: %s", 1, &pol.not_local,
+		    err, sizeof(err));
+	reply_parse("504 5.7.4 Need to authenticate first", 0, &pol.need_auth,
+		    err, sizeof(err));
+	reply_parse("451 4.7.1 Cannot verify the originator address now, try "
+		    "again later",
+		    0, &pol.tempfail, err, sizeof(err));
+	reply_parse("501 5.1.7 Bad sender address syntax", 0, &pol.bad_sender,
+		    err, sizeof(err));
+	fake_dir_init(&fdir, entries, sizeof(entries) / sizeof(entries[0]));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	strmap_free(&pol.local_domains);
+	strmap_free(&pol.bypass_logins);
+	return 0;
+}
+
+/* Decide for login (NULL = unauthenticated) and sender. */
+static struct verdict
+run(const char *login, const char *sender)
+{
+	struct facts f = {login, sender, strlen(sender), false, NULL};
+	struct verdict v;
+	fdir.fail = 0;
+	decide(&pol, &fdir.dir, &f, &v);
+	return v;
+}
+
+static void
+expect(struct verdict v, enum action a, enum reason r, const char *code,
+       const char *xcode, const char *text)
+{
+	if (v.action != a || v.reason != r)
+		fprintf(stderr, "got %s/%s facts: %s\n", action_name(v.action),
+			reason_name(v.reason), v.facts);
+	assert_int_equal(v.action, a);
+	assert_int_equal(v.reason, r);
+	if (code == NULL)
+		return;
+	assert_string_equal(v.reply.code, code);
+	assert_string_equal(v.reply.xcode, xcode);
+	assert_string_equal(v.reply.text, text);
+}
+
+static void
+test_unauth_null_sender(void **s)
+{
+	(void)s;
+	expect(run(NULL, "<>"), ACT_ACCEPT, R_NULL_SENDER, NULL, NULL, NULL);
+}
+
+static void
+test_unauth_local_domain_need_auth(void **s)
+{
+	(void)s;
+	expect(run(NULL, "<alice@example.com>"), ACT_REJECT, R_NEED_AUTH, "504",
+	       "5.7.4", "Need to authenticate first");
+	expect(run("", "<Alice@EXAMPLE.com>"), ACT_REJECT, R_NEED_AUTH, "504",
+	       "5.7.4", "Need to authenticate first");
+	/* subdomains of a ".corp.example" entry */
+	expect(run(NULL, "<x@hq.corp.example>"), ACT_REJECT, R_NEED_AUTH, "504",
+	       "5.7.4", "Need to authenticate first");
+	pol.require_auth = false;
+	expect(run(NULL, "<alice@example.com>"), ACT_ACCEPT, R_FOREIGN_SENDER,
+	       NULL, NULL, NULL);
+	pol.require_auth = true;
+}
+
+static void
+test_unauth_trusted_client(void **s)
+{
+	struct facts f = {NULL, "<alice@example.com>", 19, true, NULL};
+	struct verdict v;
+	(void)s;
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_ACCEPT, R_TRUSTED_CLIENT, NULL, NULL, NULL);
+}
+
+static void
+test_unauth_foreign(void **s)
+{
+	(void)s;
+	fdir.lookups = 0;
+	expect(run(NULL, "<someone@elsewhere.example>"), ACT_ACCEPT,
+	       R_FOREIGN_SENDER, NULL, NULL, NULL);
+	assert_int_equal(fdir.lookups, 0); /* no directory call inbound */
+}
+
+static void
+test_auth_owner_alias_subaddress(void **s)
+{
+	(void)s;
+	expect(run("alice", "<alice@example.com>"), ACT_ACCEPT, R_OWNER, NULL,
+	       NULL, NULL);
+	expect(run("alice", "<A.Smith@Example.COM>"), ACT_ACCEPT, R_OWNER, NULL,
+	       NULL, NULL);
+	expect(run("alice", "<alice+lists@example.com>"), ACT_ACCEPT, R_OWNER,
+	       NULL, NULL, NULL);
+}
+
+static void
+test_auth_catchall(void **s)
+{
+	(void)s;
+	expect(run("boss", "<anything@example.org>"), ACT_ACCEPT, R_CATCHALL,
+	       NULL, NULL, NULL);
+	expect(run("boss", "<anything@sub.example.org>"), ACT_REJECT,
+	       R_NOT_OWNER, "554", "5.7.1", NOT_OWNER);
+}
+
+static void
+test_auth_send_as(void **s)
+{
+	(void)s;
+	expect(run("alice", "<sales@example.com>"), ACT_ACCEPT, R_SEND_AS, NULL,
+	       NULL, NULL);
+	/* bob is no delegate of sales */
+	expect(run("boss", "<sales@example.com>"), ACT_REJECT, R_NOT_OWNER,
+	       "554", "5.7.1", NOT_OWNER);
+}
+
+static void
+test_auth_not_owner(void **s)
+{
+	(void)s;
+	struct verdict v = run("EXAMPLE\\alice", "<bob@example.com>");
+	expect(v, ACT_REJECT, R_NOT_OWNER, "554", "5.7.1", NOT_OWNER);
+	assert_non_null(strstr(v.facts, "addresses=alice@example.com,"
+					"a.smith@example.com"));
+	assert_string_equal(v.account, "alice");
+	/* a foreign domain is no different once authenticated */
+	expect(run("alice", "<alice@gmail.example>"), ACT_REJECT, R_NOT_OWNER,
+	       "554", "5.7.1", NOT_OWNER);
+}
+
+static void
+test_auth_not_local(void **s)
+{
+	(void)s;
+	expect(run("carol", "<Carol@example.com>"), ACT_REJECT, R_NOT_LOCAL,
+	       "554", "5.7.1", "Mailbox is not local: Carol@example.com");
+	/* mail2 listed among local_servers: local */
+	static const char *both[] = {"mail2"};
+	pol.local_servers = both;
+	pol.nlocal_servers = 1;
+	expect(run("carol", "<carol@example.com>"), ACT_ACCEPT, R_OWNER, NULL,
+	       NULL, NULL);
+	pol.nlocal_servers = 0;
+	pol.check_home_server = false;
+	expect(run("carol", "<carol@example.com>"), ACT_ACCEPT, R_OWNER, NULL,
+	       NULL, NULL);
+	pol.check_home_server = true;
+	/* home "mail1" vs server_name "mail1.example.com": same host */
+	pol.server_name = "MAIL1.example.com";
+	expect(run("jdoe", "<john@example.com>"), ACT_ACCEPT, R_OWNER, NULL,
+	       NULL, NULL);
+	pol.server_name = "mail1";
+}
+
+static void
+test_identity_forms(void **s)
+{
+	(void)s;
+	/* Q191558: DOMAIN\account whose mailbox alias differs */
+	expect(run("EXAMPLE\\JDoe", "<john@example.com>"), ACT_ACCEPT, R_OWNER,
+	       NULL, NULL, NULL);
+	/* user@REALM */
+	expect(run("jdoe@EXAMPLE.COM", "<john@example.com>"), ACT_ACCEPT,
+	       R_OWNER, NULL, NULL, NULL);
+	/* Q198704: the contact with the same alias is passed over */
+	struct verdict v = run("jdoe", "<john@partner.example>");
+	expect(v, ACT_REJECT, R_NOT_OWNER, "554", "5.7.1", NOT_OWNER);
+	/* two mailboxes: refused, every candidate in the facts */
+	v = run("dup", "<dup1@example.com>");
+	expect(v, ACT_REJECT, R_LOGIN_AMBIGUOUS, "554", "5.7.1", NOT_OWNER);
+	assert_non_null(strstr(v.facts, "dup#1; dup#2"));
+	assert_non_null(strstr(v.facts, "The requested mailbox is not "
+					"available on this server"));
+	v = run("nobody", "<nobody@example.com>");
+	expect(v, ACT_REJECT, R_LOGIN_UNKNOWN, "554", "5.7.1", NOT_OWNER);
+	expect(run("a\\b\\c", "<x@example.com>"), ACT_REJECT, R_LOGIN_INVALID,
+	       "554", "5.7.1", NOT_OWNER);
+}
+
+static void
+test_auth_null_sender(void **s)
+{
+	(void)s;
+	expect(run("alice", "<>"), ACT_ACCEPT, R_NULL_SENDER, NULL, NULL, NULL);
+	pol.allow_null_sender = false;
+	expect(run("alice", "<>"), ACT_REJECT, R_NULL_DENIED, "554", "5.7.1",
+	       NOT_OWNER);
+	pol.allow_null_sender = true;
+}
+
+static void
+test_bypass_and_switches(void **s)
+{
+	(void)s;
+	expect(run("Printer", "<ceo@example.com>"), ACT_ACCEPT, R_BYPASS_LOGIN,
+	       NULL, NULL, NULL);
+	pol.check_originator = false;
+	expect(run("alice", "<bob@example.com>"), ACT_ACCEPT, R_CHECK_OFF, NULL,
+	       NULL, NULL);
+	/* the home rule still applies with check_originator off */
+	expect(run("carol", "<carol@example.com>"), ACT_REJECT, R_NOT_LOCAL,
+	       "554", "5.7.1", "Mailbox is not local: carol@example.com");
+	pol.check_originator = true;
+}
+
+static void
+test_directory_down(void **s)
+{
+	struct facts f = {"alice", "<alice@example.com>", 19, false, NULL};
+	struct verdict v;
+	(void)s;
+	fdir.fail = 1;
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_TEMPFAIL, R_DIR_ERROR, "451", "4.7.1",
+	       "Cannot verify the originator address now, try again later");
+	pol.on_directory_error = DIRERR_ACCEPT;
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_ACCEPT, R_DIR_ERROR, NULL, NULL, NULL);
+	pol.on_directory_error = DIRERR_REJECT;
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_REJECT, R_DIR_ERROR, "554", "5.7.1", NOT_OWNER);
+	pol.on_directory_error = DIRERR_TEMPFAIL;
+	fdir.fail = 0;
+}
+
+static void
+test_bad_sender(void **s)
+{
+	(void)s;
+	struct verdict v = run("alice", "<alice@exa mple.com>");
+	expect(v, ACT_REJECT, R_SENDER_INVALID, "501", "5.1.7",
+	       "Bad sender address syntax");
+	assert_non_null(strstr(v.facts, "sender_error=domain_syntax"));
+	/* a hostile sender never reaches a reply unescaped */
+	v = run("carol", "<carol@example.com>\r\n250 OK");
+	assert_int_equal(v.reason, R_SENDER_INVALID);
+	assert_null(strchr(v.reply.text, '\n'));
+}
+
+static void
+test_unknown_verb(void **s)
+{
+	struct verdict v;
+	(void)s;
+	decide_unknown_verb(&pol, false, &v);
+	expect(v, ACT_REJECT, R_UNKNOWN_VERB, "504", "5.7.4",
+	       "Need to authenticate first");
+	decide_unknown_verb(&pol, true, &v);
+	assert_int_equal(v.action, ACT_ACCEPT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unauth_null_sender),
+		cmocka_unit_test(test_unauth_local_domain_need_auth),
+		cmocka_unit_test(test_unauth_trusted_client),
+		cmocka_unit_test(test_unauth_foreign),
+		cmocka_unit_test(test_auth_owner_alias_subaddress),
+		cmocka_unit_test(test_auth_catchall),
+		cmocka_unit_test(test_auth_send_as),
+		cmocka_unit_test(test_auth_not_owner),
+		cmocka_unit_test(test_auth_not_local),
+		cmocka_unit_test(test_identity_forms),
+		cmocka_unit_test(test_auth_null_sender),
+		cmocka_unit_test(test_bypass_and_switches),
+		cmocka_unit_test(test_directory_down),
+		cmocka_unit_test(test_bad_sender),
+		cmocka_unit_test(test_unknown_verb),
+	};
+	return cmocka_run_group_tests_name("decide", tests, setup, teardown);
+}

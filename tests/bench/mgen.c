@@ -127,6 +127,42 @@ print_negotiated(const struct mconn *c)
 				c->symlist[i]);
 }
 
+/* True if two entries log in alike (both without AUTH, or same login). */
+static int
+same_login(const struct mw_entry *a, const struct mw_entry *b)
+{
+	if (!a->login || !b->login)
+		return a->login == b->login;
+	return strcmp(a->login, b->login) == 0;
+}
+
+/* Message k of a session that began with entry i0. AUTH holds for the
+ * whole SMTP session, so every message keeps the first one's login:
+ * generated workloads step by whole cycles (same account, another
+ * sender slot); files look for another entry with that login. */
+static void
+pick(size_t i0, unsigned k, uint64_t *rs, struct mw_entry *e, char *login,
+     char *sender, size_t size)
+{
+	struct mw_entry first, other;
+	int tries;
+
+	if (!work.e) {
+		mw_pick(&work, i0 + (size_t)k * work.n, e, login, sender, size);
+		return;
+	}
+	mw_pick(&work, i0, &first, NULL, NULL, 0);
+	*e = first;
+	for (tries = 0; k > 0 && tries < 64; tries++) {
+		mw_pick(&work, (size_t)(rnd(rs) % work.n), &other, NULL, NULL,
+			0);
+		if (same_login(&first, &other)) {
+			*e = other;
+			return;
+		}
+	}
+}
+
 /* Run one session: connect, messages, quit. */
 static void
 session(struct worker *w, uint64_t *rs)
@@ -136,7 +172,7 @@ session(struct worker *w, uint64_t *rs)
 	struct mw_entry e;
 	double t0 = now(), t1;
 	unsigned k, setup;
-	size_t i;
+	size_t i0 = 0;
 	int r;
 
 	if (mconn_open(&w->c, o.socket, o.timeout) != 0) {
@@ -157,9 +193,10 @@ session(struct worker *w, uint64_t *rs)
 	}
 	setup = 1 + oc.replies; /* OPTNEG, CONNECT, HELO replies */
 	for (k = 0; k < o.per_session && !done(t0); k++) {
-		i = o.sequential ? atomic_fetch_add(&next_entry, 1)
-				 : (size_t)(rnd(rs) % work.n);
-		mw_pick(&work, i, &e, login, sender, sizeof login);
+		if (k == 0)
+			i0 = o.sequential ? atomic_fetch_add(&next_entry, 1)
+					  : (size_t)(rnd(rs) % work.n);
+		pick(i0, k, rs, &e, login, sender, sizeof login);
 		if (ms_message(&w->c, &e, atomic_fetch_add(&seqno, 1),
 			       o.body, &oc) != 0) {
 			failed(w, t0);

@@ -104,9 +104,10 @@ mw_pick(const struct mworkload *w, size_t i, struct mw_entry *out,
 		*out = w->e[acct];
 		return;
 	}
-	/* Spread refusals evenly: entry i is refused when its slot in the
-	 * percent cycle says so (i, not acct, so every account gets both). */
-	bad = (size_t)(i * 37 % 100) < w->refuse_pct;
+	/* Spread refusals evenly: 100 consecutive entries hold exactly
+	 * refuse_pct refusals; each further pass over the accounts shifts
+	 * the slots, so an account sends both kinds over time. */
+	bad = (size_t)((acct + i / w->n * 7) * 37 % 100) < w->refuse_pct;
 	snprintf(login, size, "user%zu", acct);
 	snprintf(sender, size, "user%zu@example.com",
 		 bad ? (acct + 1) % w->n : acct);

@@ -348,10 +348,14 @@ static void
 dl_stats(struct directory *dir, char *buf, size_t size)
 {
 	struct ldap_dir *d = dir->impl;
-	char p[256], c[256];
+	char p[256], c[256], a[512] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < d->nattrs && n < sizeof(a); i++)
+		n += (size_t)snprintf(a + n, sizeof(a) - n, "%s%s",
+				      i ? "," : "", d->attrs[i]);
 	ldap_pool_stats(d->pool, p, sizeof(p));
 	cache_stats(d->cache, c, sizeof(c));
-	snprintf(buf, size, "%s; %s", p, c);
+	snprintf(buf, size, "%s; %s; base=%s attrs=%s", p, c, d->o->base, a);
 }
 
 /* directory op: free everything (no lookup may be running). */

@@ -26,3 +26,5 @@ tests_ldap_dir_rate_SOURCES = tests/ldap/dir-rate.c
 tests_ldap_dir_rate_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
 tests_ldap_dir_rate_LDADD = $(LDAPTEST_LIBS)
 EXTRA_DIST += tests/ldap/gen-accounts.sh tests/ldap/bench.sh
+EXTRA_DIST += contrib/ldap/policy.conf.ldap-section contrib/ldap/openldap.conf \
+	contrib/ldap/active-directory.conf contrib/ldap/README.AD

@@ -1,1 +1,3 @@
-# tests/milter/local.mk - miltertest protocol tests (placeholder)
+# tests/milter/local.mk - protocol tests with Debian's miltertest.
+TESTS += tests/milter/protocol.sh
+EXTRA_DIST += tests/milter/protocol.sh tests/milter/transaction.lua

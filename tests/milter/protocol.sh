@@ -1,0 +1,172 @@
+#!/bin/sh
+# protocol.sh - drive the built origin-milter through whole SMTP
+# transactions with Debian's miltertest, on the sample policy.conf and
+# accounts file, at each reject_stage. Asserts the reply code the milter
+# sends at each step and the exact KB reply texts (from the milter's reply
+# at end of message, and from the verdict line of its log at MAIL/RCPT).
+# Prints TAP.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+MILTERTEST=${MILTERTEST:-miltertest}
+FILTER="$top_builddir/origin-milter"
+LUA="$top_srcdir/tests/milter/transaction.lua"
+T=$(mktemp -d /tmp/om-protocol.XXXXXX)
+n=0
+failed=0
+pid=
+
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	printf 'not ok %d - %s\n' "$n" "$1"
+}
+
+if ! command -v "$MILTERTEST" >/dev/null 2>&1; then
+	echo "1..1"
+	echo "not ok 1 - miltertest not installed (apt-get install miltertest)"
+	exit 1
+fi
+
+# Write $T/policy.conf from the sample with test paths and settings.
+# $1 = reject_stage, $2 = check_home_server, $3 = extra sed expression
+make_conf() {
+	sed -e "s|^socket = .*|socket = \"unix:$T/milter.sock\"|" \
+	    -e 's|^user = .*|user = ""|' \
+	    -e "s|^pid_file = .*|pid_file = \"$T/milter.pid\"|" \
+	    -e "s|^accounts_file = .*|accounts_file = \"$T/accounts\"|" \
+	    -e "s|^  reject_stage = .*|  reject_stage = \"$1\"|" \
+	    -e "s|^  check_home_server = .*|  check_home_server = $2|" \
+	    -e "${3:-s|^\$||}" \
+	    "$top_srcdir/conf/policy.conf" > "$T/policy.conf"
+}
+
+start_filter() {
+	: > "$T/filter.log"
+	"$FILTER" -f -c "$T/policy.conf" >> "$T/filter.log" 2>&1 &
+	pid=$!
+	i=0
+	while [ ! -S "$T/milter.sock" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -S "$T/milter.sock" ]
+}
+
+stop_filter() {
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	pid=
+	rm -f "$T/milter.sock"
+}
+
+# case NAME LOGIN SENDER AT EXPECT [CODE XCODE TEXT]
+# With AT=mail|rcpt and EXPECT=reply the text is checked in the log line.
+tcase() {
+	name=$1 login=$2 sender=$3 at=$4 expect=$5
+	code=${6:-} xcode=${7:-} text=${8:-}
+	before=$(wc -l < "$T/filter.log")
+	out=$("$MILTERTEST" -D SOCK="unix:$T/milter.sock" -D LOGIN="$login" \
+		-D SENDER="$sender" -D CLIENT=192.0.2.10 -D AT="$at" \
+		-D EXPECT="$expect" -D CODE="$code" -D XCODE="$xcode" \
+		-D TEXT="$text" -s "$LUA" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		not_ok "$name ($at: $expect) miltertest rc=$rc: $out"
+		return
+	fi
+	if [ "$expect" = reply ] && [ "$at" != eom ]; then
+		sleep 0.05
+		if ! tail -n +"$((before + 1))" "$T/filter.log" |
+		    grep -qF "reply=\"$code $xcode $text\""; then
+			not_ok "$name: log has no reply=\"$code $xcode $text\""
+			return
+		fi
+	fi
+	ok "$name ($at: $expect${code:+ $code $xcode $text})"
+}
+
+NOT_OWNER="Originator address does not match authentication credentials"
+cp "$top_srcdir/conf/accounts" "$T/accounts"
+
+# --- reject_stage = mail, home-server rule on --------------------------------
+make_conf mail true
+if start_filter; then ok "filter starts on the sample policy.conf"; else
+	not_ok "filter starts: $(cat "$T/filter.log")"; fi
+tcase "own address" alice "<alice@example.com>" mail accept
+tcase "second address (alias)" alice "<A.Smith@Example.com>" mail accept
+tcase "sub-address" alice "<alice+lists@example.com>" mail accept
+tcase "catch-all" boss "<anyone@example.org>" mail accept
+tcase "send-as (delegate)" alice "<sales@example.com>" mail accept
+tcase "not owner" alice "<bob@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
+tcase "not owner, NT domain login" 'EXAMPLE\alice' "<bob@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
+tcase "not local (homed on mail2)" carol "<carol@example.com>" mail reply 554 5.7.1 "Mailbox is not local: carol@example.com"
+tcase "unauthenticated, local domain" "" "<alice@example.com>" mail reply 504 5.7.4 "Need to authenticate first"
+tcase "unauthenticated, foreign domain" "" "<someone@elsewhere.example>" mail accept
+tcase "unauthenticated, null sender" "" "<>" mail accept
+tcase "authenticated, null sender" alice "<>" mail accept
+tcase "Q191558: DOMAIN\\account, alias differs" 'EXAMPLE\jdoe' "<john@example.com>" mail accept
+tcase "user@REALM login" 'jdoe@EXAMPLE.COM' "<john@example.com>" mail accept
+tcase "Q198704: custom recipient shares the alias" john "<john@partner.example>" mail reply 554 5.7.1 "$NOT_OWNER"
+tcase "hostile login (LDAP filter characters)" '*)(uid=*' "<alice@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
+tcase "malformed sender" alice "<alice@exa mple.com>" mail reply 501 5.1.7 "Bad sender address syntax"
+tcase "quoted local part smuggling an @" alice '<"alice@example.com"@evil.example>' mail reply 554 5.7.1 "$NOT_OWNER"
+if grep -q 'event=reject reason=login_unknown login="\*)(uid=\*"' "$T/filter.log" ||
+   grep -q 'event=reject reason=login_unknown login=\*)(uid=\*' "$T/filter.log"; then
+	ok "log names the refused login and reason"
+else
+	not_ok "log names the refused login and reason"
+fi
+
+# --- reload: a broken file keeps the old configuration; a good one applies ---
+cp "$T/policy.conf" "$T/good.conf"
+printf 'policy {\n  reject_stage = "sometime"\n}\n' >> "$T/policy.conf"
+kill -USR1 "$pid"
+sleep 0.5
+if grep -q "event=reload_failed.*policy.conf:[0-9]*: .*reject_stage" "$T/filter.log"; then
+	ok "reload with a broken policy.conf is refused with FILE:LINE"
+else
+	not_ok "reload with a broken policy.conf is refused with FILE:LINE"
+fi
+tcase "old configuration still in force" alice "<bob@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
+cp "$T/good.conf" "$T/policy.conf"
+echo "bob2 bob@example.com,alice-ext@example.com" > "$T/extra"
+sed 's/^bob .*/bob bob@example.com/' "$T/accounts" > "$T/accounts.new"
+echo "alice2 ceo@example.com delegates=alice" >> "$T/accounts.new"
+mv "$T/accounts.new" "$T/accounts"
+kill -USR1 "$pid"
+sleep 0.5
+tcase "reload applies a new accounts file" alice "<ceo@example.com>" mail accept
+stop_filter
+
+# --- reject_stage = data: refusals after the message (Q262945) ---------------
+cp "$top_srcdir/conf/accounts" "$T/accounts"
+make_conf data true
+start_filter || not_ok "filter starts (data stage)"
+tcase "data stage: accepted message" alice "<alice@example.com>" mail accept
+tcase "data stage: not owner" alice "<bob@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
+tcase "data stage: not local" carol "<carol@example.com>" eom reply 554 5.7.1 "Mailbox is not local: carol@example.com"
+tcase "data stage: need auth" "" "<bob@example.com>" eom reply 504 5.7.4 "Need to authenticate first"
+stop_filter
+
+# --- reject_stage = rcpt ----------------------------------------------------------
+make_conf rcpt false
+start_filter || not_ok "filter starts (rcpt stage)"
+tcase "rcpt stage: not owner" alice "<bob@example.com>" rcpt reply 554 5.7.1 "$NOT_OWNER"
+tcase "rcpt stage: home rule off, carol accepted" carol "<carol@example.com>" mail accept
+stop_filter
+
+# --- a custom reply text with a % and the sender -------------------------------
+make_conf data true 's|^  not_local = .*|  not_local = "554 5.7.1 100% not here: %s"|'
+start_filter || not_ok "filter starts (custom reply)"
+tcase "custom reply, % doubled for libmilter" carol "<carol@example.com>" eom reply 554 5.7.1 "100%% not here: carol@example.com"
+stop_filter
+
+echo "1..$n"
+[ $failed -eq 0 ]

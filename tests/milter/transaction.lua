@@ -1,0 +1,72 @@
+-- transaction.lua - one SMTP transaction against a running origin-milter,
+-- driven by Debian's miltertest. Parameters (miltertest -D NAME=VALUE):
+--   SOCK    milter socket (unix:/path)
+--   LOGIN   {auth_authen}; "" = not authenticated (macro absent, as Postfix)
+--   SENDER  MAIL FROM argument, e.g. <alice@example.com>
+--   CLIENT  client IP address
+--   AT      where the verdict is expected: mail | rcpt | eom
+--   EXPECT  accept | continue | reply  (reply = SMFIR_REPLYCODE)
+--   CODE, XCODE, TEXT  with AT=eom and EXPECT=reply: the exact SMTP reply
+-- Exits non-zero (error()) on any mismatch, naming it.
+
+local function fail(what)
+  error("MISMATCH " .. what, 0)
+end
+
+local want = { accept = SMFIR_ACCEPT, continue = SMFIR_CONTINUE,
+               reply = SMFIR_REPLYCODE }
+
+-- check the reply to a step
+local function check(step, expected)
+  local r = mt.getreply(conn)
+  if r ~= expected then
+    fail(step .. ": got reply " .. tostring(r) .. ", expected " .. tostring(expected))
+  end
+end
+
+conn = mt.connect(SOCK, 50, 0.1)
+if conn == nil then fail("cannot connect to " .. SOCK) end
+mt.macro(conn, SMFIC_CONNECT, "j", "mail1.example.com", "{daemon_name}", "mail1")
+if mt.conninfo(conn, "client.example", CLIENT) ~= nil then fail("conninfo") end
+
+if LOGIN ~= "" then
+  mt.macro(conn, SMFIC_MAIL, "{auth_authen}", LOGIN, "{auth_type}", "PLAIN",
+           "i", "4XQID1")
+else
+  mt.macro(conn, SMFIC_MAIL, "i", "4XQID1")
+end
+if mt.mailfrom(conn, SENDER) ~= nil then fail("mailfrom send") end
+if AT == "mail" then
+  check("MAIL", want[EXPECT])
+  mt.disconnect(conn)
+  return
+end
+check("MAIL", SMFIR_CONTINUE)
+
+if not mt.test_option(conn, SMFIP_NORCPT) then
+  if mt.rcptto(conn, "<someone@elsewhere.example>") ~= nil then fail("rcpt send") end
+  if AT == "rcpt" then
+    check("RCPT", want[EXPECT])
+    mt.disconnect(conn)
+    return
+  end
+  check("RCPT", SMFIR_CONTINUE)
+end
+if not mt.test_option(conn, SMFIP_NODATA) then mt.data(conn) end
+if not mt.test_option(conn, SMFIP_NOHDRS) then
+  mt.header(conn, "From", SENDER)
+  mt.header(conn, "To", "<someone@elsewhere.example>")
+  mt.header(conn, "Subject", "test " .. SENDER)
+end
+if not mt.test_option(conn, SMFIP_NOEOH) then mt.eoh(conn) end
+if not mt.test_option(conn, SMFIP_NOBODY) then
+  mt.bodystring(conn, "line one\r\n.dot line\r\nlast line\r\n")
+end
+if mt.eom(conn) ~= nil then fail("eom send") end
+check("EOM", want[EXPECT])
+if EXPECT == "reply" then
+  if not mt.eom_check(conn, MT_SMTPREPLY, CODE, XCODE, TEXT) then
+    fail("EOM reply is not " .. CODE .. " " .. XCODE .. " " .. TEXT)
+  end
+end
+mt.disconnect(conn)

@@ -1,0 +1,1 @@
+# tests/fault/local.mk - placeholder

@@ -1,0 +1,1 @@
+# tests/hostile/local.mk - placeholder

@@ -6,3 +6,4 @@ CONF_LIBS = libconf.a $(DIRLDAP_LIBS) $(CONFUSE_LIBS)
 
 dist_sysconf_DATA =
 EXTRA_DIST += conf/policy.conf conf/accounts
+dist_man_MANS += conf/origin-milter.8 conf/policy.conf.5

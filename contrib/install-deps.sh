@@ -1,0 +1,24 @@
+#!/bin/sh
+# install-deps.sh - install what origin-milter needs to build and to run its
+# whole test suite on Debian 12 (bookworm). Idempotent; run as root (or
+# with sudo). Used by contrib/demo.sh, tests/run-all.sh and .ci/run.
+set -eu
+PKGS="autoconf automake libtool make pkg-config gcc clang libclang-rt-14-dev
+ libmilter-dev libconfuse-dev libldap-dev libidn2-dev libcmocka-dev
+ miltertest slapd ldap-utils postfix postfix-ldap sasl2-bin libsasl2-modules
+ swaks gnuplot-nox valgrind procps psmisc iproute2 ca-certificates"
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+# no prompts, and no system-wide configuration for the test-only servers
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

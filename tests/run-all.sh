@@ -1,0 +1,65 @@
+#!/bin/sh
+# run-all.sh - run every test of origin-milter on a Debian 12 machine:
+# installs the packages, builds out of tree, runs `make check` (unit,
+# miltertest, slapd, Postfix, hostile-input, fault and benchmark-smoke
+# suites), `make distcheck`, the sanitizer suite and short fuzz runs, then
+# prints one line "N passed, N failed" counting every test case that ran.
+#   sh tests/run-all.sh
+set -u
+cd "$(dirname "$0")/.."
+SRC=$PWD
+LOGS=$SRC/_build/logs
+mkdir -p "$LOGS"
+rm -f "$LOGS"/*.out
+status=0
+
+step() { # NAME COMMAND...: run, keep the output, note a failure
+	name=$1
+	shift
+	echo "=== $name: $*"
+	"$@" > "$LOGS/$name.out" 2>&1
+	rc=$?
+	tail -n 25 "$LOGS/$name.out"
+	if [ $rc -ne 0 ]; then
+		echo "=== $name FAILED (exit $rc); full output: $LOGS/$name.out"
+		status=1
+	fi
+	return $rc
+}
+
+sh contrib/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+autoreconf -fi > "$LOGS/autoreconf.log" 2>&1 ||
+	{ cat "$LOGS/autoreconf.log"; echo "0 passed, 1 failed"; exit 1; }
+
+mkdir -p _build/default
+cd _build/default
+step configure ../../configure -q &&
+	step build make -j2 &&
+	step check make -j2 check
+step distcheck make -j2 distcheck \
+	TESTS="tests/unit/test_address tests/unit/test_identity tests/unit/test_reply tests/unit/test_decide tests/unit/test_dir_file tests/unit/test_header_from tests/unit/test_config tests/milter/protocol.sh"
+cd "$SRC"
+if [ -f tests/sanitize.sh ]; then
+	step sanitize sh tests/sanitize.sh
+fi
+if [ -f tests/fuzz/run-all.sh ]; then
+	step fuzz sh tests/fuzz/run-all.sh 20
+fi
+
+# Count every test case: automake summaries ("# PASS:  N") and TAP lines
+# printed by steps that do not go through automake ("ok N", "not ok N").
+passed=0
+failed=0
+for f in "$LOGS"/*.out; do
+	p=$(sed -n 's/^# PASS: *\([0-9]*\)$/\1/p' "$f" | awk '{s+=$1} END {print s+0}')
+	x=$(sed -n 's/^# \(FAIL\|ERROR\|XPASS\): *\([0-9]*\)$/\2/p' "$f" | awk '{s+=$1} END {print s+0}')
+	if [ "$p" -eq 0 ] && [ "$x" -eq 0 ]; then
+		p=$(grep -c '^ok [0-9]' "$f")
+		x=$(grep -c '^not ok [0-9]' "$f")
+	fi
+	passed=$((passed + p))
+	failed=$((failed + x))
+done
+[ $status -ne 0 ] && [ $failed -eq 0 ] && failed=1
+echo "$passed passed, $failed failed"
+[ $status -eq 0 ] && [ $failed -eq 0 ]

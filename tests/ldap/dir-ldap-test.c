@@ -1,6 +1,6 @@
 /*
  * dir-ldap-test.c - the LDAP backend against a real slapd (started by
- * dir-ldap.test through slapd-env.sh): identity forms, aliases, catch-all,
+ * dir-ldap.sh through slapd-env.sh): identity forms, aliases, catch-all,
  * send-as, groups, home server, ambiguity, injection, cache, and faults
  * (slapd stopped, paused, restarted, a hung first server, a dead one).
  * cmocka, printing TAP.
@@ -38,7 +38,7 @@ env(const char *name)
 {
 	const char *v = getenv(name);
 	if (v == NULL || *v == '\0') {
-		fprintf(stderr, "Bail out! %s not set (run dir-ldap.test)\n",
+		fprintf(stderr, "Bail out! %s not set (run dir-ldap.sh)\n",
 			name);
 		exit(1);
 	}

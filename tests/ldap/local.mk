@@ -12,9 +12,9 @@ tests_ldap_ldap_conf_test_SOURCES = tests/ldap/ldap-conf-test.c
 tests_ldap_ldap_conf_test_CFLAGS = $(LDAPTEST_CFLAGS)
 tests_ldap_ldap_conf_test_LDADD = $(LDAPTEST_LIBS) $(CMOCKA_LIBS)
 
-TESTS += tests/ldap/dir-ldap.test tests/ldap/ldap-conf-test
+TESTS += tests/ldap/dir-ldap.sh tests/ldap/ldap-conf-test
 
-EXTRA_DIST += tests/ldap/slapd-env.sh tests/ldap/dir-ldap.test \
+EXTRA_DIST += tests/ldap/slapd-env.sh tests/ldap/dir-ldap.sh \
 	tests/ldap/data/base.ldif tests/ldap/schema/ad-test.schema
 
 # Lookup-rate tools for the benchmark note (tests/ldap/bench.sh runs them).

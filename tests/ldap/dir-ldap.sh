@@ -1,5 +1,5 @@
 #!/bin/bash
-# dir-ldap.test - start a private slapd with the test LDIF, run the LDAP
+# dir-ldap.sh - start a private slapd with the test LDIF, run the LDAP
 # backend tests (dir-ldap-test, TAP) against it, stop it whatever happens.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=.}"

@@ -64,10 +64,10 @@ log_quote(const char *s, char *buf, size_t size)
 		buf[n++] = '"';
 	for (; *s && n + 6 < size; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c >= 0x7f || c == '\\') {
+		if (c < 0x20 || c >= 0x7f) {
 			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
 		} else {
-			if (c == '"')
+			if (c == '"' || c == '\\')
 				buf[n++] = '\\';
 			buf[n++] = (char)c;
 		}

@@ -20,6 +20,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
+[ -n "${KEEP:-}" ] && trap - EXIT
 
 ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
 not_ok() {
@@ -160,6 +161,71 @@ make_conf rcpt false
 start_filter || not_ok "filter starts (rcpt stage)"
 tcase "rcpt stage: not owner" alice "<bob@example.com>" rcpt reply 554 5.7.1 "$NOT_OWNER"
 tcase "rcpt stage: home rule off, carol accepted" carol "<carol@example.com>" mail accept
+stop_filter
+
+# --- evidence: archive copy, postmaster notice, statistics (Q186134) -------
+mkdir -p "$T/archive"
+cat > "$T/fake-sendmail" <<EOS
+#!/bin/sh
+echo "ARGS: \$*" > "$T/notice.tmp"
+cat >> "$T/notice.tmp"
+mv "$T/notice.tmp" "$T/notice.txt"
+EOS
+chmod +x "$T/fake-sendmail"
+make_conf data false "s|^archive = .*|archive = \"$T/archive\"|;s|^notify = .*|notify = \"postmaster@example.com\"|;s|^sendmail_path = .*|sendmail_path = \"$T/fake-sendmail\"|;s|^stats_file = .*|stats_file = \"$T/om.prom\"|"
+start_filter || not_ok "filter starts (evidence)"
+tcase "archive: not owner refused at end of data" alice "<bob@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
+sleep 0.3
+f=$(ls "$T"/archive/*.eml 2>/dev/null | head -n 1)
+if [ -n "$f" ] && [ "$(stat -c %a "$f")" = 600 ]; then
+	ok "archive: refused message stored, mode 0600"
+else
+	not_ok "archive: refused message stored, mode 0600 ($(ls -la "$T/archive"))"
+fi
+printf 'line one\r\n.dot line\r\nlast line\r\n' > "$T/body.expected"
+if [ -n "$f" ] && tail -c "$(wc -c < "$T/body.expected")" "$f" | cmp -s - "$T/body.expected"; then
+	ok "archive: body byte-identical to what was sent"
+else
+	not_ok "archive: body byte-identical to what was sent"
+fi
+if [ -n "$f" ] && grep -q "^X-Origin-Milter-Login: alice" "$f" &&
+    grep -q "^X-Origin-Milter-Reason: not_owner" "$f" &&
+    grep -q "^X-Origin-Milter-Client: 192.0.2.10" "$f" &&
+    grep -q "^Subject: test <bob@example.com>" "$f"; then
+	ok "archive: header block names login, reason, client; headers kept"
+else
+	not_ok "archive: header block names login, reason, client; headers kept"
+fi
+if [ -z "$(ls -A "$T"/archive | grep -v '\.eml$')" ]; then
+	ok "archive: no spool or temporary file left behind"
+else
+	not_ok "archive: no spool or temporary file left behind ($(ls -A "$T/archive"))"
+fi
+tcase "archive: accepted message" alice "<alice@example.com>" mail accept
+i=0
+while [ ! -f "$T/notice.txt" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if [ -f "$T/notice.txt" ] && grep -q "^ARGS: -i -f  -- postmaster@example.com" "$T/notice.txt" &&
+    grep -q "did not have permission to use the originator address" "$T/notice.txt" &&
+    grep -q "^   alice$" "$T/notice.txt" && grep -q "^   192.0.2.10$" "$T/notice.txt" &&
+    grep -q "Subject: test <bob@example.com>" "$T/notice.txt"; then
+	ok "notice: postmaster told To/From/Subject, host and account"
+else
+	not_ok "notice: postmaster told To/From/Subject, host and account ($(cat "$T/notice.txt" 2>/dev/null | head -5))"
+fi
+kill -USR2 "$pid"
+sleep 0.5
+if grep -q 'origin_milter_verdicts_total{action="reject",reason="not_owner"} 1' "$T/om.prom" &&
+    grep -q 'origin_milter_verdicts_total{action="accept",reason="owner"} 1' "$T/om.prom" &&
+    grep -q 'origin_milter_decision_seconds_count 2' "$T/om.prom"; then
+	ok "statistics: Prometheus file counts verdicts by reason"
+else
+	not_ok "statistics: Prometheus file counts verdicts by reason"
+fi
+if grep -q "event=stats connections=" "$T/filter.log"; then
+	ok "statistics: SIGUSR2 logs the counters"
+else
+	not_ok "statistics: SIGUSR2 logs the counters"
+fi
 stop_filter
 
 # --- a custom reply text with a % and the sender -------------------------------

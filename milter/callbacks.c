@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,16 +44,24 @@ quiet(const struct connection *c, unsigned long nr_flag)
 	return (c->pflags & nr_flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
+/* The message in progress, or NULL. */
+static struct message *
+current_message(struct connection *c)
+{
+	return (c != NULL && c->in_msg) ? &c->msg : NULL;
+}
+
 /* Free the per-message state. */
 static void
 message_free(struct connection *c)
 {
-	if (c->msg == NULL)
+	if (!c->in_msg)
 		return;
-	evidence_free(c->msg->evidence);
-	free(c->msg->from_hdrs);
-	free(c->msg);
-	c->msg = NULL;
+	evidence_free(c->msg.evidence);
+	free(c->msg.from_hdrs);
+	c->msg.evidence = NULL;
+	c->msg.from_hdrs = NULL;
+	c->in_msg = false;
 }
 
 /* The connection context, created on first use (close may come first). */
@@ -151,7 +160,7 @@ evidence_facts_of(SMFICTX *ctx, const struct connection *c,
 static sfsistat
 apply(SMFICTX *ctx, struct connection *c, const char *stage)
 {
-	struct message *m = c->msg;
+	struct message *m = &c->msg;
 	struct evidence_facts f;
 
 	if (!m->applied) {
@@ -292,9 +301,9 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
 	message_free(c);
-	m = c->msg = calloc(1, sizeof(*m));
-	if (m == NULL)
-		return SMFIS_TEMPFAIL;
+	m = &c->msg;
+	memset(m, 0, offsetof(struct message, verdict));
+	c->in_msg = true;
 	login = macro(ctx, "{auth_authen}");
 	m->authenticated = login[0] != '\0';
 	c->authenticated = c->authenticated || m->authenticated;
@@ -330,7 +339,7 @@ static sfsistat
 cb_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct connection *c = conn_get(ctx);
-	struct message *m = c ? c->msg : NULL;
+	struct message *m = current_message(c);
 
 	if (m == NULL || !m->decided)
 		return c ? quiet(c, SMFIP_NR_RCPT) : SMFIS_CONTINUE;
@@ -347,7 +356,7 @@ static sfsistat
 cb_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct connection *c = conn_get(ctx);
-	struct message *m = c ? c->msg : NULL;
+	struct message *m = current_message(c);
 
 	if (c == NULL)
 		return SMFIS_CONTINUE;
@@ -366,7 +375,7 @@ static sfsistat
 cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct connection *c = conn_get(ctx);
-	struct message *m = c ? c->msg : NULL;
+	struct message *m = current_message(c);
 
 	if (c == NULL)
 		return SMFIS_CONTINUE;
@@ -397,7 +406,7 @@ static sfsistat
 cb_eom(SMFICTX *ctx)
 {
 	struct connection *c = conn_get(ctx);
-	struct message *m = c ? c->msg : NULL;
+	struct message *m = current_message(c);
 	sfsistat rc;
 
 	if (m == NULL || !m->decided)

@@ -17,16 +17,17 @@
 #define LOGIN_LOG_MAX 300
 
 struct message {
-	bool decided;         /* a verdict is pending for this message */
-	bool applied;         /* it was logged/applied already */
-	bool authenticated;
-	struct verdict verdict;
-	char login[LOGIN_LOG_MAX];
-	char sender_raw[512]; /* as sent, for the archive header block */
 	struct evidence *evidence;
 	/* header From/Sender values (check_header_from) */
 	char *from_hdrs;
 	size_t from_len;
+	bool decided;         /* a verdict is pending for this message */
+	bool applied;         /* it was logged/applied already */
+	bool authenticated;
+	/* everything from here on is written before it is read: not cleared */
+	struct verdict verdict;
+	char login[LOGIN_LOG_MAX];
+	char sender_raw[512]; /* as sent, for the archive header block */
 };
 
 struct connection {
@@ -36,7 +37,8 @@ struct connection {
 	bool authenticated;   /* {auth_authen} seen in this connection */
 	char client[CLIENT_MAX];
 	char mta_name[256];   /* j or {daemon_name} */
-	struct message *msg;
+	bool in_msg;          /* msg holds a transaction in progress */
+	struct message msg;   /* embedded: no allocation per message */
 };
 
 #endif

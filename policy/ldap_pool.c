@@ -347,6 +347,26 @@ search_on(struct slot *s, const struct pool_query *q, double budget,
 	return rc != LDAP_SUCCESS ? rc : lerr;
 }
 
+/* Close the idle handles to URI u: they are as dead as the one that
+ * just failed, and would use up the retries. */
+static void
+drop_idle(struct ldap_pool *p, size_t u)
+{
+	LDAP *dead[p->o->pool_size];
+	unsigned n = 0;
+	pthread_mutex_lock(&p->lock);
+	for (unsigned i = 0; i < p->o->pool_size; i++) {
+		struct slot *s = &p->slots[i];
+		if (!s->busy && s->ld != NULL && s->uri == u) {
+			dead[n++] = s->ld;
+			s->ld = NULL;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < n; i++)
+		ldap_unbind_ext_s(dead[i], NULL, NULL);
+}
+
 /* Release a failed slot and record why. */
 static void
 fail_slot(struct ldap_pool *p, struct slot *s, struct pool_result *r, int rc)
@@ -356,6 +376,7 @@ fail_slot(struct ldap_pool *p, struct slot *s, struct pool_result *r, int rc)
 	if (rc == LDAP_TIMEOUT)
 		__atomic_fetch_add(&p->timeouts, 1, __ATOMIC_RELAXED);
 	mark_down(p, s->uri);
+	drop_idle(p, s->uri);
 	if (r->msg != NULL) {
 		ldap_msgfree(r->msg);
 		r->msg = NULL;
@@ -370,7 +391,8 @@ ldap_pool_search(struct ldap_pool *p, const struct pool_query *q,
 {
 	memset(r, 0, sizeof(*r));
 	__atomic_fetch_add(&p->searches, 1, __ATOMIC_RELAXED);
-	for (size_t tries = p->o->nuris + 1; tries > 0; tries--) {
+	size_t n = p->o->nuris;
+	for (size_t k = 0; k <= n; k++) {
 		struct slot *s = acquire(p, deadline);
 		if (s == NULL) {
 			if (r->error[0] == '\0')
@@ -384,7 +406,9 @@ ldap_pool_search(struct ldap_pool *p, const struct pool_query *q,
 			release(p, s, 1);
 			return -1;
 		}
-		int rc = search_on(s, q, attempt_budget(deadline, tries), r);
+		/* share the time left among the servers not tried yet */
+		double budget = attempt_budget(deadline, n - (k < n ? k : n - 1));
+		int rc = search_on(s, q, budget, r);
 		if (conn_lost(rc)) {
 			fail_slot(p, s, r, rc);
 			if (deadline_left(deadline) <= 0)

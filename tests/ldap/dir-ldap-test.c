@@ -561,22 +561,38 @@ test_paused(void **state)
 	dir_destroy(d);
 }
 
-/* slapd restarted: the next lookup succeeds on a new connection. */
+/* slapd restarted: the next lookup succeeds on a new connection, also
+ * when every pooled connection died with the old slapd. */
 static void
 test_restarted(void **state)
 {
 	(void)state;
 	struct ldap_opts o;
 	struct dir_lookup l;
+	pthread_t t[4];
+	struct worker w[4];
 	openldap_opts(&o);
 	o.cache_size = 0;
+	o.timeout = 5;
 	struct directory *d = make_dir(&o);
-	assert_int_equal(account(d, "alice", &l), DIR_OK);
-	dir_release(d, &l);
+	slapd_cmd("pause"); /* four lookups at once: four connections */
+	for (int i = 0; i < 4; i++) {
+		w[i].d = d;
+		assert_int_equal(pthread_create(&t[i], NULL, lookup_dave, &w[i]), 0);
+	}
+	usleep(300 * 1000);
+	slapd_cmd("resume");
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].st, DIR_OK);
+	}
+	assert_int_equal(stat_of(d, "connects"), 4);
 	slapd_cmd("restart");
 	assert_int_equal(account(d, "alice", &l), DIR_OK);
 	dir_release(d, &l);
-	assert_true(stat_of(d, "connects") >= 2);
+	assert_int_equal(account(d, "bob", &l), DIR_OK);
+	dir_release(d, &l);
+	assert_int_equal(stat_of(d, "connects"), 5);
 	dir_destroy(d);
 }
 

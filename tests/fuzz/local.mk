@@ -1,1 +1,59 @@
-# tests/fuzz/local.mk - placeholder until this part lands
+# tests/fuzz/local.mk - libFuzzer targets (./configure --enable-fuzzing
+# CC=clang). Each target compiles the sources it tests with the fuzzer and
+# sanitizer flags itself, rather than linking the uninstrumented libraries.
+# Short runs: tests/fuzz/run-all.sh SECONDS (called by .ci/run); long runs:
+# see tests/fuzz/README.md.
+EXTRA_DIST += tests/fuzz/README.md tests/fuzz/run-all.sh tests/fuzz/corpus
+
+if FUZZING
+FUZZ_TARGETS = tests/fuzz/fuzz_address tests/fuzz/fuzz_identity \
+	tests/fuzz/fuzz_reply tests/fuzz/fuzz_accounts tests/fuzz/fuzz_config \
+	tests/fuzz/fuzz_callbacks
+noinst_PROGRAMS += $(FUZZ_TARGETS)
+
+FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -g -O1
+FUZZ_CC_OPTS = $(AM_CFLAGS) $(FUZZ_FLAGS) $(IDN2_CFLAGS) $(CONFUSE_CFLAGS) \
+	$(LDAP_CFLAGS) -I$(top_srcdir)/tests/fuzz
+FUZZ_LINK_OPTS = $(AM_LDFLAGS) $(FUZZ_FLAGS)
+FUZZ_POLICY_SRC = $(libpolicy_a_SOURCES)
+FUZZ_CONF_SRC = conf/config.c conf/config.h $(libdirldap_a_SOURCES)
+FUZZ_CONF_LIBS = $(LDAP_LIBS) $(CONFUSE_LIBS) $(IDN2_LIBS)
+
+tests_fuzz_fuzz_address_SOURCES = tests/fuzz/fuzz_address.c $(FUZZ_POLICY_SRC)
+tests_fuzz_fuzz_address_CFLAGS = $(FUZZ_CC_OPTS)
+tests_fuzz_fuzz_address_LDFLAGS = $(FUZZ_LINK_OPTS)
+tests_fuzz_fuzz_address_LDADD = $(IDN2_LIBS)
+
+tests_fuzz_fuzz_identity_SOURCES = tests/fuzz/fuzz_identity.c $(FUZZ_POLICY_SRC)
+tests_fuzz_fuzz_identity_CFLAGS = $(FUZZ_CC_OPTS)
+tests_fuzz_fuzz_identity_LDFLAGS = $(FUZZ_LINK_OPTS)
+tests_fuzz_fuzz_identity_LDADD = $(IDN2_LIBS)
+
+tests_fuzz_fuzz_reply_SOURCES = tests/fuzz/fuzz_reply.c \
+	tests/fuzz/fake_smfi.c tests/fuzz/fake_smfi.h $(FUZZ_POLICY_SRC)
+tests_fuzz_fuzz_reply_CFLAGS = $(FUZZ_CC_OPTS)
+tests_fuzz_fuzz_reply_LDFLAGS = $(FUZZ_LINK_OPTS)
+tests_fuzz_fuzz_reply_LDADD = $(IDN2_LIBS)
+
+tests_fuzz_fuzz_accounts_SOURCES = tests/fuzz/fuzz_accounts.c \
+	tests/fuzz/fuzz_tmpfile.c tests/fuzz/fuzz_tmpfile.h $(FUZZ_POLICY_SRC)
+tests_fuzz_fuzz_accounts_CFLAGS = $(FUZZ_CC_OPTS)
+tests_fuzz_fuzz_accounts_LDFLAGS = $(FUZZ_LINK_OPTS)
+tests_fuzz_fuzz_accounts_LDADD = $(IDN2_LIBS)
+
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c \
+	tests/fuzz/fuzz_tmpfile.c tests/fuzz/fuzz_tmpfile.h \
+	$(FUZZ_CONF_SRC) $(FUZZ_POLICY_SRC)
+tests_fuzz_fuzz_config_CFLAGS = $(FUZZ_CC_OPTS)
+tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK_OPTS)
+tests_fuzz_fuzz_config_LDADD = $(FUZZ_CONF_LIBS)
+
+tests_fuzz_fuzz_callbacks_SOURCES = tests/fuzz/fuzz_callbacks.c \
+	tests/fuzz/fake_smfi.c tests/fuzz/fake_smfi.h \
+	milter/callbacks.c milter/log.c milter/snapshot.c milter/stats.c \
+	milter/evidence.c $(FUZZ_CONF_SRC) $(FUZZ_POLICY_SRC)
+tests_fuzz_fuzz_callbacks_CFLAGS = $(FUZZ_CC_OPTS)
+tests_fuzz_fuzz_callbacks_LDFLAGS = $(FUZZ_LINK_OPTS)
+tests_fuzz_fuzz_callbacks_LDADD = $(FUZZ_CONF_LIBS)
+endif

@@ -7,7 +7,8 @@
 #   ... use $SLAPD_URI (ldap://127.0.0.1:PORT), $SLAPD_LDAPI_URI,
 #       $SLAPD_SUFFIX, $SLAPD_ROOTDN/$SLAPD_ROOTPW, $SLAPD_BINDDN/$SLAPD_BINDPW
 #   slapd_env_stop                              # stop and remove the folder
-#   tests/ldap/slapd-env.sh stop|start|pause|resume|restart DIR
+#   tests/ldap/slapd-env.sh stop|start|pause|resume|restart|destroy DIR
+#     (start does nothing if slapd runs; pause returns once it is stopped)
 #
 # The database is mdb with the core, cosine, inetorgperson, nis and misc
 # schemas plus tests/ldap/schema/ad-test.schema (sAMAccountName,
@@ -166,6 +167,27 @@ slapd_env_restart() {
 	slapd_env_run
 }
 
+# True if the slapd of $SLAPD_DIR is running.
+slapd_env_alive() {
+	local pid
+	pid=$(cat "$SLAPD_DIR/slapd.pid" 2>/dev/null) && [ -n "$pid" ] &&
+		kill -0 "$pid" 2>/dev/null
+}
+
+# Stop slapd with SIGSTOP and wait (1 s at most) until it is stopped.
+slapd_env_pause() {
+	local pid i
+	pid=$(cat "$SLAPD_DIR/slapd.pid") || return 1
+	kill -STOP "$pid" || return 1
+	for i in $(seq 1 100); do
+		[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = T ] &&
+			return 0
+		sleep 0.01
+	done
+	echo "slapd-env: slapd $pid did not stop" >&2
+	return 1
+}
+
 # As a command: act on an existing folder.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	cmd=$1 dir=$2
@@ -175,9 +197,9 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	. "$dir/env"
 	case $cmd in
 	stop) slapd_env_kill ;;
-	start) rm -f "$SLAPD_DIR/ldapi"; slapd_env_run ;;
+	start) slapd_env_alive || { rm -f "$SLAPD_DIR/ldapi"; slapd_env_run; } ;;
 	restart) slapd_env_restart ;;
-	pause) kill -STOP "$(cat "$SLAPD_DIR/slapd.pid")" ;;
+	pause) slapd_env_pause ;;
 	resume) kill -CONT "$(cat "$SLAPD_DIR/slapd.pid")" ;;
 	destroy) slapd_env_stop ;;
 	*) echo "$0: unknown command $cmd" >&2; exit 2 ;;

@@ -16,33 +16,34 @@ tap_plan 9
 if ! pf_init || ! pf_add_user alice 'pw-alice' || ! pf_start; then
 	tap_bail "private Postfix instance did not start"
 fi
-tap_ok 1 "instance listens on 127.0.0.1:$PF_PORT" true
+tap_ok "instance listens on 127.0.0.1:$PF_PORT" true
 
 out=$(pf_swaks --quit-after AUTH --auth PLAIN --auth-user alice --auth-password pw-alice)
-tap_is 2 "AUTH PLAIN right password" "$(pf_reply_to 'AUTH' <<<"$out")" \
+tap_is "AUTH PLAIN right password" "$(pf_reply_to 'AUTH' <<<"$out")" \
 	"235 2.7.0 Authentication successful"
 
 out=$(pf_swaks --quit-after AUTH --auth LOGIN --auth-user alice --auth-password pw-alice)
-tap_is 3 "AUTH LOGIN right password" "$(pf_reply_to "AUTH" <<<"$out")" \
+tap_is "AUTH LOGIN right password" "$(pf_reply_to "AUTH" <<<"$out")" \
 	"235 2.7.0 Authentication successful"
 
 out=$(pf_swaks --quit-after AUTH --auth PLAIN --auth-user alice --auth-password wrong)
-tap_is 4 "AUTH PLAIN wrong password" "$(pf_reply_to 'AUTH' <<<"$out")" \
+tap_is "AUTH PLAIN wrong password" "$(pf_reply_to 'AUTH' <<<"$out")" \
 	"535 5.7.8 Error: authentication failed: authentication failure"
 
 out=$(pf_swaks --from alice@example.com --to bob@example.net \
 	--auth PLAIN --auth-user alice --auth-password pw-alice)
-tap_is 5 "MAIL FROM accepted" "$(pf_reply_to 'MAIL FROM' <<<"$out")" "250 2.1.0 Ok"
+tap_is "MAIL FROM accepted" "$(pf_reply_to 'MAIL FROM' <<<"$out")" "250 2.1.0 Ok"
 q=$(pf_reply_to '.' <<<"$out")
-tap_like 6 "message queued" "$q" '^250 2\.0\.0 Ok: queued as [0-9A-F]+$'
+tap_like "message queued" "$q" '^250 2\.0\.0 Ok: queued as [0-9A-F]+$'
 qid=${q##* }
-tap_ok 7 "message $qid discarded" pf_log_wait "$qid: to=<bob@example.net>.*status=sent"
+tap_ok "message $qid discarded" pf_log_wait "$qid: to=<bob@example.net>.*status=sent"
 
 # A milter socket nobody listens on: every session gets the tempfail.
 postconf -c "$PF_DIR/etc" -e "smtpd_milters = unix:$PF_DIR/nobody.sock" &&
 	"$POSTFIX" -c "$PF_DIR/etc" reload >/dev/null 2>&1
 sleep 1
 out=$(pf_swaks --from alice@example.com --to bob@example.net)
-tap_is 8 "dead milter: 451 to MAIL" "$(pf_reply_to 'MAIL FROM' <<<"$out")" \
+tap_is "dead milter: 451 to MAIL" "$(pf_reply_to 'MAIL FROM' <<<"$out")" \
 	"451 4.7.1 Service unavailable - try again later"
-tap_ok 9 "dead milter logged" pf_log_wait "connect to Milter service unix:$PF_DIR/nobody.sock"
+tap_ok "dead milter logged" pf_log_wait "connect to Milter service unix:$PF_DIR/nobody.sock"
+tap_done

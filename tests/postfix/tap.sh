@@ -2,6 +2,7 @@
 # Source it; results go to stdout, diagnostics to stdout as "# " lines.
 
 TAP_FAILED=0
+TAP_N=0
 
 # tap_plan N - print the plan line.
 tap_plan() {
@@ -14,10 +15,13 @@ tap_bail() {
 	exit 1
 }
 
-# tap_result N NAME STATUS [DIAG...] - print ok/not ok with diagnostics.
+# tap_result NAME STATUS [DIAG...] - print the next ok/not ok, with
+# diagnostics when it failed.
 tap_result() {
-	local n=$1 name=$2 st=$3
-	shift 3
+	local n name=$1 st=$2
+	shift 2
+	TAP_N=$((TAP_N + 1))
+	n=$TAP_N
 	if [ "$st" = 0 ]; then
 		echo "ok $n - $name"
 		return 0
@@ -29,22 +33,27 @@ tap_result() {
 	return 1
 }
 
-# tap_is N NAME GOT WANT - pass when GOT equals WANT exactly.
+# tap_is NAME GOT WANT - pass when GOT equals WANT exactly.
 tap_is() {
-	[ "$3" = "$4" ]
-	tap_result "$1" "$2" $? "got:  '$3'" "want: '$4'"
+	[ "$2" = "$3" ]
+	tap_result "$1" $? "got:  '$2'" "want: '$3'"
 }
 
-# tap_like N NAME GOT ERE - pass when GOT matches the extended regex ERE.
+# tap_like NAME GOT ERE - pass when GOT matches the extended regex ERE.
 tap_like() {
-	printf '%s\n' "$3" | grep -Eq -- "$4"
-	tap_result "$1" "$2" $? "got:  '$3'" "want: /$4/"
+	printf '%s\n' "$2" | grep -Eq -- "$3"
+	tap_result "$1" $? "got:  '$2'" "want: /$3/"
 }
 
-# tap_ok N NAME CMD... - pass when CMD succeeds.
+# tap_ok NAME CMD... - pass when CMD succeeds (its stderr becomes diagnostics).
 tap_ok() {
-	local n=$1 name=$2
-	shift 2
-	"$@" >/dev/null 2>&1
-	tap_result "$n" "$name" $? "command failed: $*"
+	local name=$1 err
+	shift
+	err=$("$@" 2>&1 >/dev/null)
+	tap_result "$name" $? "command failed: $*" ${err:+"$err"}
+}
+
+# tap_done - exit status for the test file: 1 when a case failed.
+tap_done() {
+	[ "$TAP_FAILED" = 0 ]
 }

@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 cleanup() {
 	om_stop
-	[ "$OM_MATRIX_DIRECTORY" = ldap ] && slapd_env_stop
+	declare -F slapd_env_stop >/dev/null && slapd_env_stop
 	pf_cleanup
 }
 trap cleanup EXIT
@@ -96,6 +96,7 @@ setup_ldap() {
   bind_dn = \"$SLAPD_BINDDN\"
   bind_password_file = \"$OM_DIR/ldap.secret\"
   base = \"$SLAPD_SUFFIX\"
+  delegate_attribute = \"publicDelegates\"
   timeout = 2"
 	printf '%s\n' "$SLAPD_BINDPW" >"$OM_DIR/ldap.secret"
 	chmod 0600 "$OM_DIR/ldap.secret"

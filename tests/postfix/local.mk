@@ -7,3 +7,6 @@ TESTS += tests/postfix/harness.sh tests/postfix/matrix.sh \
 EXTRA_DIST += tests/postfix/postfix-env.sh tests/postfix/om-env.sh \
 	tests/postfix/tap.sh tests/postfix/harness.sh tests/postfix/matrix.sh \
 	tests/postfix/matrix-ldap.sh tests/postfix/data/accounts.ldif
+
+# The Sendmail matrix shares om-env.sh, tap.sh and the transcript parsing.
+include tests/sendmail/local.mk

@@ -39,7 +39,7 @@ qid=${q##* }
 tap_ok "message $qid discarded" pf_log_wait "$qid: to=<bob@example.net>.*status=sent"
 
 # A milter socket nobody listens on: every session gets the tempfail.
-postconf -c "$PF_DIR/etc" -e "smtpd_milters = unix:$PF_DIR/nobody.sock" &&
+pf_set "smtpd_milters = unix:$PF_DIR/nobody.sock" &&
 	"$POSTFIX" -c "$PF_DIR/etc" reload >/dev/null 2>&1
 sleep 1
 out=$(pf_swaks --from alice@example.com --to bob@example.net)

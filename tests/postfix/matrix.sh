@@ -107,7 +107,7 @@ setup() {
 	local u
 	pf_init || return 1
 	om_init "$PF_DIR" || return 1
-	postconf -c "$PF_DIR/etc" -e "smtpd_milters = unix:$OM_SOCK" || return 1
+	pf_set "smtpd_milters = unix:$OM_SOCK" || return 1
 	for u in alice john jdoe carol boss dave; do
 		pf_add_user "$u" "pw-$u" || return 1
 	done
@@ -152,7 +152,7 @@ mkdir -m 0700 "$OM_DIR/archive"
 OM_MAIN_EXTRA="archive = \"$OM_DIR/archive\"
 notify = \"postmaster@example.net\"
 notify_interval = 1
-sendmail_path = \"/usr/sbin/sendmail\"
+sendmail_path = \"$("$POSTCONF" -c "$PF_DIR/etc" -h sendmail_path)\"
 stats_file = \"$OM_DIR/om.prom\"
 stats_interval = 3600"
 OM_POLICY_EXTRA="  check_header_from = true"

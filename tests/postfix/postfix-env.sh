@@ -3,6 +3,7 @@
 # Source this file from bash, then:
 #   pf_init                 create the instance in a fresh temp folder ($PF_DIR)
 #   pf_add_user LOGIN PASS  add a Cyrus SASL user (realm $PF_HOSTNAME)
+#   pf_set NAME=VALUE...    change main.cf (before pf_start, or reload)
 #   pf_start                start it; 127.0.0.1:$PF_PORT answers SMTP
 #   pf_swaks ARGS...        run swaks against it
 #   pf_cleanup              stop it and remove the folder (put it in a trap)
@@ -18,6 +19,7 @@
 # socket outside the queue; data_directory must belong to postfix.
 
 : "${POSTFIX:=postfix}"
+case $POSTFIX in *-not-found) POSTFIX=postfix ;; esac
 : "${SASLPASSWD2:=saslpasswd2}"
 : "${SWAKS:=swaks}"
 : "${PF_HOSTNAME:=mail1.example.net}"
@@ -35,7 +37,8 @@ pf_die() {
 # pf_tool_check - fail loudly when a tool the instance needs is missing.
 pf_tool_check() {
 	local t
-	for t in "$POSTFIX" "$SASLPASSWD2" "$SWAKS"; do
+	POSTCONF=$(dirname "$(command -v "$POSTFIX" 2>/dev/null || echo /usr/sbin/postfix)")/postconf
+	for t in "$POSTFIX" "$POSTCONF" "$SASLPASSWD2" "$SWAKS"; do
 		command -v "$t" >/dev/null 2>&1 || { pf_die "missing tool: $t"; return 1; }
 	done
 	id postfix >/dev/null 2>&1 || { pf_die "no postfix user"; return 1; }
@@ -158,6 +161,11 @@ pf_init() {
 	pf_write_main && pf_write_master && pf_write_sasl || return 1
 	: >"$PF_DIR/maillog"
 	export PF_DIR PF_PORT
+}
+
+# pf_set NAME=VALUE... - set main.cf parameters of the instance.
+pf_set() {
+	"$POSTCONF" -c "$PF_DIR/etc" -e "$@"
 }
 
 # pf_add_user LOGIN PASSWORD - add LOGIN to the sasldb in realm $PF_HOSTNAME.

@@ -7,7 +7,7 @@
 # server), unauthenticated local and foreign senders, null sender, refusal
 # at RCPT and after DATA (Q262945), the archive copy (body byte-identical),
 # the postmaster notice (submitted through Postfix's sendmail), From:/Sender:
-# header checks, statistics, and the directory down (451).
+# header checks, a SIGUSR1 reload, statistics, and the directory down (451).
 # OM_MATRIX_DIRECTORY=ldap runs the same rows against a real slapd
 # (matrix-ldap.sh). TAP output; a missing tool fails loudly.
 
@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-tap_plan 40
+tap_plan 42
 
 OK_MAIL="250 2.1.0 Ok"
 OK_RCPT="250 2.1.5 Ok"
@@ -146,6 +146,10 @@ OM_STAGE=rcpt OM_HOME=false om_restart || tap_bail "filter restart (rcpt)"
 row "rcpt stage: not owner"      "$(at_rcpt "$NOT_OWNER")" alice john@example.com
 row "rcpt stage: own address"    "$ACCEPTED" alice alice@example.com
 row "home rule off: carol"       "$ACCEPTED" carol carol@example.com
+# SIGUSR1 reloads policy.conf: the home-server rule comes on, same process.
+OM_STAGE=rcpt OM_HOME=true om_conf && kill -USR1 "$OM_PID"
+tap_ok "SIGUSR1: reload logged" om_log_wait 'event=reload( |$)'
+row "after reload: not local at rcpt" "$(at_rcpt "$NOT_LOCAL")" carol carol@example.com
 
 # --- reject_stage = data: archive, notice, header From -------------------------
 mkdir -m 0700 "$OM_DIR/archive"

@@ -7,6 +7,8 @@
 #   pf_start                start it; 127.0.0.1:$PF_PORT answers SMTP
 #   pf_swaks ARGS...        run swaks against it
 #   pf_cleanup              stop it and remove the folder (put it in a trap)
+#   pf_write_main           rewrite main.cf from the settings (tests/bench/e2e.sh
+#                           changes PF_MILTER/PF_MAIN_EXTRA between runs)
 # Settings read by pf_init (set them before calling it):
 #   PF_HOSTNAME   myhostname, also the SASL realm   (mail1.example.net)
 #   PF_MILTER     smtpd_milters value, e.g. unix:/tmp/x/om.sock (none)

@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-tap_plan 17
+tap_plan 18
 
 RCPT=root@example.net
 OK_RCPT="250 2.1.5 <$RCPT>... Recipient ok"
@@ -112,5 +112,10 @@ OM_DIRECTORY=ldap OM_LDAP="  uri = {\"ldap://127.0.0.1:$(sm_free_port)\"}
   timeout = 1"
 OM_STAGE=mail om_restart || tap_bail "filter restart (directory down)"
 row "directory down: tempfail"  "$(at_mail "$TEMPFAIL")" alice alice@example.com
+
+# F=T: with the filter gone, sendmail itself answers with a temporary failure.
+om_stop
+row "filter stopped: F=T tempfail" "$(at_mail "451 4.3.2 Please try again later")" \
+	- someone@foreign.example
 
 tap_done

@@ -63,7 +63,9 @@ leak:ms_merge
 # tests/ldap/ldap-conf-test.c test_validators(): parse()'s cfg not freed
 leak:test_validators
 SUPP
-export ASAN_OPTIONS="log_path=$R/asan:detect_leaks=1:abort_on_error=0"
+# fast_unwind_on_malloc=0: libconfuse has no frame pointers, and without
+# the full stack a suppression cannot name the test that leaked
+export ASAN_OPTIONS="log_path=$R/asan:detect_leaks=1:fast_unwind_on_malloc=0"
 export LSAN_OPTIONS="suppressions=$W/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="log_path=$R/ubsan:print_stacktrace=1:halt_on_error=1"
 export TSAN_OPTIONS="log_path=$R/tsan:halt_on_error=0:second_deadlock_stack=1"
@@ -75,7 +77,7 @@ start=$(date +%s)
 if wants asan; then
 	if build "$W/asan" --enable-sanitizers; then
 		ok "ASan+UBSan build"
-		(cd "$W/asan" && make -j"$JOBS" check) > "$W/asan/check.log" 2>&1
+		(cd "$W/asan" && timeout 600 make -j"$JOBS" check) > "$W/asan/check.log" 2>&1
 		rc=$?
 		sum=$(grep -E '^# (TOTAL|PASS|FAIL|ERROR|XFAIL|SKIP):' "$W/asan/check.log" | tr -s ' ' | tr '\n' ' ')
 		if [ $rc -eq 0 ]; then ok "make check under ASan+UBSan: $sum"
@@ -115,7 +117,7 @@ exec valgrind -q --error-exitcode=99 --leak-check=full \
 VG
 		chmod +x "$W/vgbin/origin-milter"
 		top_srcdir=$SRC top_builddir=$W/vgbin CMOCKA_MESSAGE_OUTPUT=TAP \
-			bash "$SRC/tests/milter/protocol.sh" > "$W/plain/vg-protocol.log" 2>&1
+			timeout 300 bash "$SRC/tests/milter/protocol.sh" > "$W/plain/vg-protocol.log" 2>&1
 		rc=$?
 		tot=$(grep -c '^ok' "$W/plain/vg-protocol.log")
 		if [ $rc -eq 0 ]; then ok "protocol tests with the filter under valgrind ($tot ok)"
@@ -185,7 +187,7 @@ if wants tsan; then
 	if build "$W/tsan" --enable-tsan &&
 	   (cd "$W/tsan" && make -j"$JOBS" tests/ldap/dir-ldap-test) >> "$W/tsan/build.log" 2>&1; then
 		ok "TSan build"
-		(cd "$W/tsan" && make check TESTS="tests/milter/protocol.sh tests/ldap/dir-ldap.sh") \
+		(cd "$W/tsan" && timeout 400 make check TESTS="tests/milter/protocol.sh tests/ldap/dir-ldap.sh") \
 			> "$W/tsan/check.log" 2>&1
 		rc=$?
 		sum=$(grep -E '^# (TOTAL|PASS|FAIL|ERROR):' "$W/tsan/check.log" | tr -s ' ' | tr '\n' ' ')

@@ -30,7 +30,11 @@ SLAPD_UP=
 
 cleanup() {
 	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null && wait "$fpid" 2>/dev/null
-	[ -n "$SLAPD_UP" ] && { kill -CONT "$(slapd_pid)" 2>/dev/null; slapd_env_stop >/dev/null 2>&1; }
+	if [ -n "$SLAPD_UP" ]; then
+		kill -CONT "$(slapd_pid)" 2>/dev/null
+		slapd_env_stop >/dev/null 2>&1
+		for p in $SLAPD_PIDS; do kill -CONT "$p"; kill "$p"; done 2>/dev/null
+	fi
 	jobs -p | xargs -r kill 2>/dev/null
 	rm -rf "$T"
 }
@@ -249,11 +253,15 @@ stop
 SLAPD=${SLAPD:-} SLAPADD=${SLAPADD:-} LDAPSEARCH=${LDAPSEARCH:-}
 . "$top_srcdir/tests/ldap/slapd-env.sh"
 slapd_pid() { cat "$SLAPD_DIR/slapd.pid" 2>/dev/null; }
+# every slapd this test started, for the clean-up
+SLAPD_PIDS=
+remember_slapd() { SLAPD_PIDS="$SLAPD_PIDS $(slapd_pid)"; }
 if ! slapd_env_start "$top_srcdir/tests/ldap/data/base.ldif" > "$T/slapd.log" 2>&1; then
 	notok "slapd starts: $(tail -3 "$T/slapd.log")"
 	exit 1
 fi
 SLAPD_UP=1
+remember_slapd
 printf '%s\n' "$SLAPD_BINDPW" > "$T/bindpw"
 cat > "$T/good.wl" <<'W'
 alice alice@example.com
@@ -291,6 +299,7 @@ sleep 1.5
 kill -9 "$(slapd_pid)"
 sleep 2
 "$SLAPD_ENV_SH" start "$SLAPD_DIR" >> "$T/slapd.log" 2>&1
+remember_slapd
 wait_load
 during "slapd killed (SIGKILL) and started again"
 check "slapd killed: tempfailures seen while it was down" '[ "$(field tempfail "$T/good.res")" -gt 0 ]'
@@ -310,6 +319,7 @@ after "slapd paused"
 load 5 8
 sleep 1.5
 "$SLAPD_ENV_SH" restart "$SLAPD_DIR" >> "$T/slapd.log" 2>&1
+remember_slapd
 wait_load
 during "slapd restarted"
 after "slapd restarted"

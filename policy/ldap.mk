@@ -6,6 +6,7 @@ libdirldap_a_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) $(CONFUSE_CFLAGS)
 libdirldap_a_SOURCES = \
 	policy/dir_ldap.c policy/dir_ldap.h \
 	policy/ldap_pool.c policy/ldap_pool.h \
+	policy/ldap_watchdog.c policy/ldap_watchdog.h \
 	policy/ldap_record.c policy/ldap_record.h \
 	policy/ldap_filter.c policy/ldap_filter.h \
 	policy/ldap_values.c policy/ldap_values.h \

@@ -10,11 +10,13 @@
 #include <strings.h>
 
 #include "ldap_pool.h"
+#include "ldap_watchdog.h"
 
 struct slot {
 	LDAP *ld;
 	size_t uri;     /* index of the URI it is connected to */
 	int busy;
+	struct watch watch; /* bounds connect, TLS and bind */
 };
 
 struct ldap_pool {
@@ -23,6 +25,7 @@ struct ldap_pool {
 	pthread_cond_t freed;
 	struct slot *slots;
 	time_t *down_until;    /* per URI: failed recently, try it last */
+	struct watchdog *wd;
 	unsigned long searches, connects, failures, timeouts;
 };
 
@@ -72,12 +75,16 @@ ldap_pool_new(const struct ldap_opts *o)
 	p->o = o;
 	p->slots = calloc(o->pool_size, sizeof(*p->slots));
 	p->down_until = calloc(o->nuris, sizeof(*p->down_until));
-	if (p->slots == NULL || p->down_until == NULL) {
+	p->wd = watchdog_new();
+	if (p->slots == NULL || p->down_until == NULL || p->wd == NULL) {
 		free(p->slots);
 		free(p->down_until);
+		watchdog_free(p->wd);
 		free(p);
 		return NULL;
 	}
+	for (unsigned i = 0; i < o->pool_size; i++)
+		watch_init(&p->slots[i].watch, p->wd);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -96,6 +103,7 @@ ldap_pool_free(struct ldap_pool *p)
 	for (unsigned i = 0; i < p->o->pool_size; i++)
 		if (p->slots[i].ld != NULL)
 			ldap_unbind_ext_s(p->slots[i].ld, NULL, NULL);
+	watchdog_free(p->wd);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->freed);
 	free(p->slots);
@@ -244,34 +252,58 @@ do_bind(LDAP *ld, const struct ldap_opts *o, double budget, char *err,
 	return rc;
 }
 
-/* Open, secure and bind one handle to uri; NULL with err set. */
-static LDAP *
-open_one(const struct ldap_opts *o, const char *uri, double budget,
-	 char *err, size_t errsz)
+/* StartTLS if configured, then bind; the LDAP code. */
+static int
+secure_and_bind(LDAP *ld, const struct ldap_opts *o, const char *uri,
+		double budget, char *err, size_t errsz)
 {
-	LDAP *ld = NULL;
-	int rc = ldap_initialize(&ld, uri);
-	if (rc != LDAP_SUCCESS) {
-		snprintf(err, errsz, "%s: %s", uri, ldap_err2string(rc));
-		return NULL;
-	}
-	if (set_handle_opts(ld, o, budget) != 0) {
-		snprintf(err, errsz, "%s: cannot set options", uri);
-		goto fail;
-	}
+	char berr[200];
+	int rc;
 	if (o->starttls && strncasecmp(uri, "ldap://", 7) == 0) {
 		rc = ldap_start_tls_s(ld, NULL, NULL);
 		if (rc != LDAP_SUCCESS) {
 			snprintf(err, errsz, "%s: starttls: %s", uri,
 				 ldap_err2string(rc));
-			goto fail;
+			return rc;
 		}
 	}
-	char berr[200];
-	if (do_bind(ld, o, budget, berr, sizeof(berr)) == LDAP_SUCCESS)
+	rc = do_bind(ld, o, budget, berr, sizeof(berr));
+	if (rc != LDAP_SUCCESS)
+		snprintf(err, errsz, "%s: %s", uri, berr);
+	return rc;
+}
+
+/* Open, secure and bind one handle to uri for slot s, the watchdog
+ * cutting the socket at the budget's end; NULL with err set. */
+static LDAP *
+open_one(const struct ldap_opts *o, struct slot *s, const char *uri,
+	 double budget, char *err, size_t errsz)
+{
+	LDAP *ld = NULL;
+	struct timespec until;
+	int rc = ldap_initialize(&ld, uri);
+	if (rc != LDAP_SUCCESS) {
+		snprintf(err, errsz, "%s: %s", uri, ldap_err2string(rc));
+		return NULL;
+	}
+	if (set_handle_opts(ld, o, budget) != 0 ||
+	    ldap_set_option(ld, LDAP_OPT_CONNECT_CB, &s->watch.cb) != 0) {
+		snprintf(err, errsz, "%s: cannot set options", uri);
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return NULL;
+	}
+	deadline_after(&until, budget);
+	if (watch_arm(&s->watch, &until) != 0) {
+		snprintf(err, errsz, "%s: cannot start the watchdog", uri);
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return NULL;
+	}
+	rc = secure_and_bind(ld, o, uri, budget, err, errsz);
+	bool cut = watch_disarm(&s->watch);
+	if (rc == LDAP_SUCCESS && !cut)
 		return ld;
-	snprintf(err, errsz, "%s: %s", uri, berr);
-fail:
+	if (cut)
+		snprintf(err, errsz, "%s: no answer in time", uri);
 	ldap_unbind_ext_s(ld, NULL, NULL);
 	return NULL;
 }
@@ -296,7 +328,7 @@ connect_slot(struct ldap_pool *p, struct slot *s,
 		double budget = attempt_budget(deadline, p->o->nuris - k);
 		if (budget <= 0)
 			return -1;
-		s->ld = open_one(p->o, p->o->uris[order[k]], budget, err,
+		s->ld = open_one(p->o, s, p->o->uris[order[k]], budget, err,
 				 errsz);
 		if (s->ld != NULL) {
 			s->uri = order[k];

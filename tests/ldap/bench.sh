@@ -12,6 +12,7 @@ lookups=${2:-20000}
 trap slapd_env_stop EXIT
 ldif=$(mktemp "${TMPDIR:-/tmp}/accounts.XXXXXX")
 trap 'slapd_env_stop; rm -f "$ldif"' EXIT
+trap 'exit 1' TERM INT HUP
 t0=$(date +%s.%N)
 "$top_srcdir/tests/ldap/gen-accounts.sh" "$n" > "$ldif"
 t1=$(date +%s.%N)

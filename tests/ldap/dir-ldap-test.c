@@ -619,7 +619,7 @@ test_failover(void **state)
 	(void)state;
 	struct ldap_opts o;
 	struct dir_lookup l;
-	char hung[64];
+	char hung[80];
 	int fd = hung_server(hung, sizeof(hung));
 	openldap_opts(&o);
 	o.timeout = 2;
@@ -709,6 +709,100 @@ test_binds(void **state)
 	dir_destroy(d);
 }
 
+/* The test CA (verifies slapd) or an unrelated one (must not). */
+static char *
+ca_file(const char *name)
+{
+	static char path[2][512];
+	static int k;
+	char *p = path[k++ % 2];
+	snprintf(p, 512, "%s/tests/ldap/tls/%s", env("top_srcdir"), name);
+	return p;
+}
+
+/* TLS: StartTLS and ldaps:// verified by tls_ca_file; a wrong CA fails
+ * closed; a hung ldaps:// server costs its share of the timeout only. */
+static void
+test_tls(void **state)
+{
+	(void)state;
+	struct ldap_opts o;
+	struct dir_lookup l;
+	char hung[80];
+	openldap_opts(&o);
+	o.starttls = true;
+	o.tls_ca_file = ca_file("ca.pem");
+	o.cache_size = 0;
+	struct directory *d = make_dir(&o);
+	if (account(d, "alice", &l) != DIR_OK)
+		fail_msg("StartTLS: %s", l.trace.error);
+	dir_release(d, &l);
+	dir_destroy(d);
+	o.starttls = false;
+	uris[0] = (char *)env("SLAPD_LDAPS_URI");
+	d = make_dir(&o);
+	if (account(d, "alice", &l) != DIR_OK)
+		fail_msg("ldaps: %s", l.trace.error);
+	assert_string_equal(l.trace.source, env("SLAPD_LDAPS_URI"));
+	dir_release(d, &l);
+	dir_destroy(d);
+	o.tls_ca_file = ca_file("other-ca.pem");
+	d = make_dir(&o);
+	assert_int_equal(account(d, "alice", &l), DIR_ERROR);
+	dir_destroy(d);
+	uris[0] = (char *)env("SLAPD_URI");
+	o.starttls = true;
+	d = make_dir(&o);
+	assert_int_equal(account(d, "alice", &l), DIR_ERROR);
+	assert_non_null(strstr(l.trace.error, "starttls"));
+	dir_destroy(d);
+	char plain[64];
+	int fd = hung_server(plain, sizeof(plain));
+	snprintf(hung, sizeof(hung), "ldaps://%s", plain + strlen("ldap://"));
+	openldap_opts(&o);
+	o.tls_ca_file = ca_file("ca.pem");
+	o.timeout = 2;
+	uris[0] = hung;
+	uris[1] = (char *)env("SLAPD_LDAPS_URI");
+	o.nuris = 2;
+	d = make_dir(&o);
+	double t0 = now();
+	if (account(d, "alice", &l) != DIR_OK)
+		fail_msg("hung %s then ldaps: %s", hung, l.trace.error);
+	assert_true(now() - t0 < 2.5);
+	dir_release(d, &l);
+	dir_destroy(d);
+	close(fd);
+}
+
+/* slapd paused behind ldaps://: pooled and new connections fail closed
+ * in time (the TLS handshake is cut by the watchdog). */
+static void
+test_tls_paused(void **state)
+{
+	(void)state;
+	struct ldap_opts o;
+	struct dir_lookup l;
+	openldap_opts(&o);
+	uris[0] = (char *)env("SLAPD_LDAPS_URI");
+	o.tls_ca_file = ca_file("ca.pem");
+	o.timeout = 1;
+	o.cache_size = 0;
+	struct directory *d = make_dir(&o);
+	assert_int_equal(account(d, "alice", &l), DIR_OK);
+	dir_release(d, &l);
+	slapd_cmd("pause");
+	for (int i = 0; i < 2; i++) { /* pooled handle, then a new one */
+		double t0 = now();
+		assert_int_equal(account(d, "bob", &l), DIR_ERROR);
+		assert_true(now() - t0 < 1.5);
+	}
+	slapd_cmd("resume");
+	assert_int_equal(account(d, "bob", &l), DIR_OK);
+	dir_release(d, &l);
+	dir_destroy(d);
+}
+
 /* dir_ldap_create does not contact a server. */
 static void
 test_create_offline(void **state)
@@ -744,7 +838,11 @@ main(void)
 		cmocka_unit_test(test_failover),
 		cmocka_unit_test_teardown(test_stale, slapd_back),
 		cmocka_unit_test(test_binds),
+		cmocka_unit_test(test_tls),
+		cmocka_unit_test_teardown(test_tls_paused, slapd_back),
 		cmocka_unit_test(test_create_offline),
 	};
+	if (getenv("DIR_LDAP_TEST_FILTER") != NULL) /* debugging one case */
+		cmocka_set_test_filter(getenv("DIR_LDAP_TEST_FILTER"));
 	return cmocka_run_group_tests_name("dir_ldap", tests, NULL, NULL);
 }

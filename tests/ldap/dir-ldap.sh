@@ -7,6 +7,7 @@ CMOCKA_MESSAGE_OUTPUT=TAP
 export CMOCKA_MESSAGE_OUTPUT
 . "$top_srcdir/tests/ldap/slapd-env.sh"
 trap slapd_env_stop EXIT
+trap "exit 1" TERM INT HUP
 if ! slapd_env_start "$top_srcdir/tests/ldap/data/base.ldif"; then
 	echo "Bail out! cannot start slapd"
 	exit 1

@@ -15,7 +15,9 @@ tests_ldap_ldap_conf_test_LDADD = $(LDAPTEST_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/ldap/dir-ldap.sh tests/ldap/ldap-conf-test
 
 EXTRA_DIST += tests/ldap/slapd-env.sh tests/ldap/dir-ldap.sh \
-	tests/ldap/data/base.ldif tests/ldap/schema/ad-test.schema
+	tests/ldap/data/base.ldif tests/ldap/schema/ad-test.schema \
+	tests/ldap/tls/README tests/ldap/tls/ca.pem tests/ldap/tls/other-ca.pem \
+	tests/ldap/tls/server.pem tests/ldap/tls/server.key
 
 # Lookup-rate tools for the benchmark note (tests/ldap/bench.sh runs them).
 noinst_PROGRAMS += tests/ldap/ldap-rate tests/ldap/dir-rate

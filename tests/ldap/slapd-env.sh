@@ -4,7 +4,9 @@
 # Source it and call the functions, or run it as a command:
 #   . tests/ldap/slapd-env.sh
 #   slapd_env_start DATA.ldif [MORE.ldif ...]   # slapadd, then start
-#   ... use $SLAPD_URI (ldap://127.0.0.1:PORT), $SLAPD_LDAPI_URI,
+#   ... use $SLAPD_URI (ldap://127.0.0.1:PORT, StartTLS offered),
+#       $SLAPD_LDAPS_URI (ldaps://127.0.0.1:PORT+1), $SLAPD_LDAPI_URI,
+#       $SLAPD_ENV_HOME/tls/ca.pem (the CA that verifies both),
 #       $SLAPD_SUFFIX, $SLAPD_ROOTDN/$SLAPD_ROOTPW, $SLAPD_BINDDN/$SLAPD_BINDPW
 #   slapd_env_stop                              # stop and remove the folder
 #   tests/ldap/slapd-env.sh stop|start|pause|resume|restart|destroy DIR
@@ -53,6 +55,9 @@ include $s/misc.schema
 include $SLAPD_ENV_HOME/schema/ad-test.schema
 modulepath /usr/lib/ldap
 moduleload back_mdb
+TLSCACertificateFile $SLAPD_ENV_HOME/tls/ca.pem
+TLSCertificateFile $SLAPD_ENV_HOME/tls/server.pem
+TLSCertificateKeyFile $SLAPD_ENV_HOME/tls/server.key
 pidfile $SLAPD_DIR/slapd.pid
 argsfile $SLAPD_DIR/slapd.args
 database mdb
@@ -81,6 +86,7 @@ slapd_env_save() {
 SLAPD_DIR='$SLAPD_DIR'
 SLAPD_PORT='$SLAPD_PORT'
 SLAPD_URI='$SLAPD_URI'
+SLAPD_LDAPS_URI='$SLAPD_LDAPS_URI'
 SLAPD_LDAPI_URI='$SLAPD_LDAPI_URI'
 SLAPD_BIN='$SLAPD_BIN'
 ENV
@@ -102,7 +108,8 @@ slapd_env_wait() {
 # Start slapd on $SLAPD_PORT (already chosen) in $SLAPD_DIR.
 slapd_env_run() {
 	"$SLAPD_BIN" -f "$SLAPD_DIR/slapd.conf" -n slapd-test \
-		-h "$SLAPD_URI/ $SLAPD_LDAPI_URI" 2>>"$SLAPD_DIR/slapd.log" \
+		-h "$SLAPD_URI/ $SLAPD_LDAPS_URI/ $SLAPD_LDAPI_URI" \
+		2>>"$SLAPD_DIR/slapd.log" \
 		|| return 1
 	SLAPD_PID=$(cat "$SLAPD_DIR/slapd.pid" 2>/dev/null)
 	export SLAPD_PID
@@ -128,7 +135,9 @@ slapd_env_start() {
 	for try in $(seq 1 20); do
 		SLAPD_PORT=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
 		SLAPD_URI="ldap://127.0.0.1:$SLAPD_PORT"
-		export SLAPD_DIR SLAPD_PORT SLAPD_URI SLAPD_LDAPI_URI SLAPD_BIN
+		SLAPD_LDAPS_URI="ldaps://127.0.0.1:$((SLAPD_PORT + 1))"
+		export SLAPD_DIR SLAPD_PORT SLAPD_URI SLAPD_LDAPS_URI \
+			SLAPD_LDAPI_URI SLAPD_BIN
 		slapd_env_save
 		slapd_env_run && return 0
 		slapd_env_kill

@@ -215,6 +215,46 @@ pick_holder(struct fetch *f, struct pool_result *pr, const char *want,
 	return amb ? &amb->hdr : error_rec(pr->source, "out of memory");
 }
 
+/* The holder of the key (exact, else its catch-all) among pr's
+ * entries; *n is how many hold it. */
+static struct cache_val *
+holder(struct fetch *f, struct pool_result *pr, int *n)
+{
+	char catchall[KEY_BUF];
+	struct cache_val *v = pick_holder(f, pr, f->key, n);
+	if (*n == 0 && f->key[0] != '@' &&
+	    catchall_key(f->key, catchall, sizeof(catchall)) > 0)
+		v = pick_holder(f, pr, catchall, n);
+	return v;
+}
+
+/* Several entries hold the address: let mailbox_filter choose. */
+static struct cache_val *
+owner_mailbox(struct fetch *f, struct cache_val *amb)
+{
+	char filter[FILTER_MAX];
+	struct pool_result pr;
+	struct cache_val *v = NULL;
+	int n;
+
+	if (f->ld->o->mailbox_filter == NULL ||
+	    (size_t)snprintf(filter, sizeof(filter), "(&%s%s)", f->filter,
+			     f->ld->o->mailbox_filter) >= sizeof(filter))
+		return amb;
+	if (search(f, filter, &pr, &v) != 0) {
+		cache_val_put(amb);
+		return v;
+	}
+	v = holder(f, &pr, &n);
+	ldap_pool_done(f->ld->pool, &pr);
+	if (n == 1) {
+		cache_val_put(amb);
+		return v;
+	}
+	cache_val_put(v);
+	return amb;
+}
+
 /* Fetch function of find_owner: exact holder, else catch-all holder. */
 static struct cache_val *
 fetch_owner(void *arg)
@@ -222,18 +262,16 @@ fetch_owner(void *arg)
 	struct fetch *f = arg;
 	struct pool_result pr;
 	struct cache_val *v = NULL;
-	char catchall[KEY_BUF];
 	int n;
 
 	if (search(f, f->filter, &pr, &v) != 0)
 		return v;
-	v = pick_holder(f, &pr, f->key, &n);
-	if (n == 0 && f->key[0] != '@' &&
-	    catchall_key(f->key, catchall, sizeof(catchall)) > 0)
-		v = pick_holder(f, &pr, catchall, &n);
+	v = holder(f, &pr, &n);
 	if (n == 0)
 		v = &rec_new(DIR_NOTFOUND, pr.source)->hdr;
 	ldap_pool_done(f->ld->pool, &pr);
+	if (n > 1)
+		v = owner_mailbox(f, v);
 	return v;
 }
 

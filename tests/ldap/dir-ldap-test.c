@@ -367,6 +367,9 @@ test_ambiguous(void **state)
 	assert_int_equal(account(d, "eve", &l), DIR_OK);
 	assert_string_equal(l.acct->id, "uid=eve,ou=people,dc=example,dc=com");
 	dir_release(d, &l);
+	dir_find_owner(d, "info@example.com", &l); /* neither has mailHost */
+	assert_int_equal(l.status, DIR_AMBIGUOUS);
+	assert_int_equal(l.trace.ncandidates, 2);
 	assert_int_equal(account(d, "frank", &l), DIR_AMBIGUOUS);
 	assert_int_equal(l.trace.ncandidates, 2);
 	assert_non_null(strstr(l.trace.candidates, "ou=contacts"));
@@ -378,6 +381,18 @@ test_ambiguous(void **state)
 	assert_int_equal(account(d, "kim", &l), DIR_OK);
 	assert_string_equal(l.acct->id, "cn=kim mailbox,ou=ad,dc=example,dc=com");
 	dir_release(d, &l);
+	/* the custom recipient also holds kim@: the mailbox wins */
+	dir_find_owner(d, "kim@corp.example.com", &l);
+	assert_int_equal(l.status, DIR_OK);
+	assert_string_equal(l.acct->id, "cn=kim mailbox,ou=ad,dc=example,dc=com");
+	dir_release(d, &l);
+	dir_destroy(d);
+	ad_opts(&o);
+	o.mailbox_filter = NULL;
+	d = make_dir(&o);
+	dir_find_owner(d, "kim@corp.example.com", &l);
+	assert_int_equal(l.status, DIR_AMBIGUOUS);
+	assert_int_equal(l.trace.ncandidates, 2);
 	dir_destroy(d);
 }
 

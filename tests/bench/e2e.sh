@@ -22,13 +22,14 @@ e2e_row() {
 	local r=$2
 	row 4 "$1" "$(field rate "$r") msg/s" \
 		"p50 $(field p50_us "$r") / p99 $(field p99_us "$r") µs" "" \
-		"accepted $(field accepted "$r"), refused $(field refused "$r"), tempfail $(field tempfail "$r"), errors $(field errors "$r")" \
+		"accepted $(field accepted "$r"), refused $(field refused "$r"), tempfail $(field tempfail "$r"), errors $(field errors "$r")$([ "$(field tempfail "$r")" = 0 ] || echo ' **(not a clean run)**')" \
 		"${3:+$(ratio "$(field rate "$r")" "$3") × no milter}"
 }
 
 # e2e_run - write main.cf from PF_MILTER/PF_MAIN_EXTRA, start, measure.
 e2e_run() {
 	local res
+	[ -z "$SLAPD_UP" ] || ensure_slapd >>"$LOG" 2>&1
 	pf_write_main
 	pf_start >>"$LOG" 2>&1 || return 1
 	res=$(e2e_measure)

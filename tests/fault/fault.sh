@@ -184,6 +184,12 @@ nf=$(grep -c "event=reload_failed.*policy.conf:[0-9]" "$T/filter.log")
 check "broken reloads refused and logged with FILE:LINE ($nf of 12 signals; close ones coalesce)" \
 	'[ "$nf" -ge 6 ]'
 after "reload with a broken policy.conf"
+# a policy.conf cut inside a section (copy interrupted at a line end)
+cp "$T/good.conf" "$T/cut.conf"
+printf 'policy {\n  reject_stage = "rcpt"\n' >> "$T/cut.conf"
+todo "policy.conf cut inside a section is refused (origin-milter -n)" \
+	'! "$FILTER" -n -c "$T/cut.conf" >/dev/null 2>&1' \
+	"libconfuse takes end of file as the end of an open section (conf/config.c)"
 
 # 2. accounts file replaced by rename while reloads run
 load 4 8

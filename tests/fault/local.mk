@@ -4,5 +4,5 @@
 # handles, slapd killed/paused/restarted. Uses mgen (tests/bench).
 check_PROGRAMS += tests/fault/dropper
 tests_fault_dropper_SOURCES = tests/fault/dropper.c
-TESTS += tests/fault/fault.sh
-EXTRA_DIST += tests/fault/fault.sh
+TESTS += tests/fault/fault.sh tests/fault/postfix-fault.sh
+EXTRA_DIST += tests/fault/fault.sh tests/fault/postfix-fault.sh

@@ -12,6 +12,8 @@
 # Reports are written to WORKDIR/reports/ (ASan/UBSan/TSan log_path, one
 # file per process) and WORKDIR/reports/vg.* (valgrind), so a report from a
 # filter started in the background by a test is caught too.
+# .ci/run calls it with sh: carry on in bash
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 W=${1:-${TMPDIR:-/tmp}/om-sanitize}

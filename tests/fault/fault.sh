@@ -56,6 +56,9 @@ todo() {
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" "$2"; }
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$fpid/status" 2>/dev/null; }
+# a sanitizer build keeps freed memory in quarantine: RSS says nothing
+# there (LeakSanitizer checks at exit instead)
+sanitized() { grep -q 'lib[at]san' "/proc/$fpid/maps" 2>/dev/null; }
 
 
 for tool in "$FILTER" "$MGEN" "$DROPPER"; do
@@ -241,8 +244,12 @@ for s in 5 6 7 8; do "$DROPPER" "$T/om.sock" 1500 "$s" >> "$T/drop.out" 2>&1; do
 rss2=$(rss)
 echo "# dropped: $(cat "$T"/drop*.out | tr '\n' ' '); RSS kB: before $rss0, after 6000 drops $rss1, after 12000 $rss2"
 during "MTA dropping connections mid-transaction"
-check "12,000 dropped sessions: the filter kept its memory (RSS growth from 6,000 to 12,000 drops < 2 MB)" \
-	'[ -n "$rss2" ] && [ $((rss2 - rss1)) -lt 2048 ]'
+if sanitized; then
+	ok "12,000 dropped sessions: RSS not judged in a sanitizer build # SKIP LeakSanitizer checks at exit"
+else
+	check "12,000 dropped sessions: the filter kept its memory (RSS growth from 6,000 to 12,000 drops < 2 MB)" \
+		'[ -n "$rss2" ] && [ $((rss2 - rss1)) -lt 2048 ]'
+fi
 after "MTA dropping connections"
 
 # 5. more connections than threads/handles: 300 at once

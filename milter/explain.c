@@ -132,6 +132,11 @@ explain(const char *config_path, const char *login, const char *sender,
 	printf("client:   %s%s\n", client ? client : "(not given)",
 	       f.client_trusted ? " (trusted_networks)" : "");
 	printf("config:   %s (directory %s)\n", c->path, c->directory_kind);
+	if (c->dir->ops->stats != NULL) {
+		char stats[1024];
+		c->dir->ops->stats(c->dir, stats, sizeof(stats));
+		printf("directory: %s\n", stats);
+	}
 	printf("verdict:  %s\n", action_name(v.action));
 	if (v.action != ACT_ACCEPT) {
 		reply_line(&v.reply, line, sizeof(line));

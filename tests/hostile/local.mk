@@ -10,4 +10,4 @@ tests_hostile_test_hostile_SOURCES = tests/hostile/test_hostile.c \
 tests_hostile_test_hostile_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
 	$(CONFUSE_CFLAGS) $(LDAP_CFLAGS) -I$(top_srcdir)/tests/fuzz
 tests_hostile_test_hostile_LDADD = $(CMOCKA_LIBS) $(CONF_LIBS) $(POLICY_LIBS)
-EXTRA_DIST += tests/hostile/hostile.sh tests/hostile/hostile.lua
+EXTRA_DIST += tests/hostile/hostile.sh

@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-tap_plan 42
+tap_plan 43
 
 OK_MAIL="250 2.1.0 Ok"
 OK_RCPT="250 2.1.5 Ok"
@@ -140,6 +140,24 @@ row "unauthenticated, catch-all domain" "$(at_mail "$NEED_AUTH")" - x@example.or
 row "unauthenticated, foreign"   "$ACCEPTED" - someone@foreign.example
 row "null sender, authenticated" "$ACCEPTED" alice '<>'
 row "null sender, unauthenticated" "$ACCEPTED" - '<>'
+# KB843106: an Exchange-only verb before AUTH. Postfix passes unknown
+# commands to the milter (SMFIC_UNKNOWN); the client must see 504 5.7.4.
+xexch50_reply() {
+	local line
+	exec 7<>"/dev/tcp/127.0.0.1/$PF_PORT" || return 1
+	read -r -t 10 line <&7                       # banner
+	printf 'EHLO client.example\r\n' >&7
+	while read -r -t 10 line <&7; do
+		case $line in 250\ *) break ;; esac
+	done
+	printf 'XEXCH50 2336 3\r\n' >&7
+	read -r -t 10 line <&7
+	printf 'QUIT\r\n' >&7
+	exec 7<&- 7>&-
+	printf '%s' "${line%$'\r'}"
+}
+tap_is "XEXCH50 before AUTH (KB843106)" "$(xexch50_reply)" \
+	"504 5.7.4 Need to authenticate first"
 
 # --- reject_stage = rcpt, home-server rule off ----------------------------------
 OM_STAGE=rcpt OM_HOME=false om_restart || tap_bail "filter restart (rcpt)"

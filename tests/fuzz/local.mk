@@ -3,7 +3,41 @@
 # sanitizer flags itself, rather than linking the uninstrumented libraries.
 # Short runs: tests/fuzz/run-all.sh SECONDS (called by .ci/run); long runs:
 # see tests/fuzz/README.md.
-EXTRA_DIST += tests/fuzz/README.md tests/fuzz/run-all.sh tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/README.md tests/fuzz/run-all.sh tests/fuzz/corpus \
+	tests/fuzz/replay.sh
+
+# Every build: the targets with a plain main() (replay.c) replay the seed
+# corpora and crash reproducers in make check.
+REPLAY_CC_OPTS = $(AM_CFLAGS) $(IDN2_CFLAGS) $(CONFUSE_CFLAGS) $(LDAP_CFLAGS) \
+	-I$(top_srcdir)/tests/fuzz
+check_PROGRAMS += tests/fuzz/replay_address tests/fuzz/replay_identity \
+	tests/fuzz/replay_reply tests/fuzz/replay_accounts \
+	tests/fuzz/replay_config tests/fuzz/replay_callbacks
+TESTS += tests/fuzz/replay.sh
+tests_fuzz_replay_address_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_address.c
+tests_fuzz_replay_address_CFLAGS = $(REPLAY_CC_OPTS)
+tests_fuzz_replay_address_LDADD = $(POLICY_LIBS)
+tests_fuzz_replay_identity_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_identity.c
+tests_fuzz_replay_identity_CFLAGS = $(REPLAY_CC_OPTS)
+tests_fuzz_replay_identity_LDADD = $(POLICY_LIBS)
+tests_fuzz_replay_reply_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_reply.c \
+	tests/fuzz/fake_smfi.c tests/fuzz/fake_smfi.h
+tests_fuzz_replay_reply_CFLAGS = $(REPLAY_CC_OPTS)
+tests_fuzz_replay_reply_LDADD = $(POLICY_LIBS)
+tests_fuzz_replay_accounts_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_accounts.c tests/fuzz/fuzz_tmpfile.c
+tests_fuzz_replay_accounts_CFLAGS = $(REPLAY_CC_OPTS)
+tests_fuzz_replay_accounts_LDADD = $(POLICY_LIBS)
+tests_fuzz_replay_config_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_config.c \
+	tests/fuzz/fuzz_tmpfile.c
+tests_fuzz_replay_config_CFLAGS = $(REPLAY_CC_OPTS)
+tests_fuzz_replay_config_LDADD = $(CONF_LIBS) $(POLICY_LIBS)
+tests_fuzz_replay_callbacks_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_callbacks.c tests/fuzz/fake_smfi.c \
+	milter/callbacks.c milter/log.c milter/snapshot.c milter/stats.c \
+	milter/evidence.c
+tests_fuzz_replay_callbacks_CFLAGS = $(REPLAY_CC_OPTS)
+tests_fuzz_replay_callbacks_LDADD = $(CONF_LIBS) $(POLICY_LIBS)
 
 if FUZZING
 FUZZ_TARGETS = tests/fuzz/fuzz_address tests/fuzz/fuzz_identity \

@@ -1,10 +1,11 @@
 #!/bin/bash
 # sanitize.sh - the robustness part of .ci/run: the whole suite under
-# AddressSanitizer + UndefinedBehaviorSanitizer, the protocol tests under
-# valgrind, and a ThreadSanitizer build running the protocol and directory
-# tests and the filter under concurrent load (file and LDAP backends, with
-# reloads in flight). Every build is out of tree in WORKDIR. Prints TAP;
-# exits non-zero on any failed test or any sanitizer/valgrind report.
+# AddressSanitizer + UndefinedBehaviorSanitizer, the protocol and
+# hostile-input tests with the filter under valgrind, and a ThreadSanitizer
+# build running the protocol and directory tests and the filter under
+# concurrent load (file and LDAP backends, with reloads in flight). Every
+# build is out of tree in WORKDIR. Prints TAP; exits non-zero on any failed
+# test or any sanitizer/valgrind report.
 #
 #   tests/sanitize.sh [WORKDIR]        (default $TMPDIR/om-sanitize)
 #   SANITIZE_ONLY="asan valgrind tsan" selects parts.
@@ -72,7 +73,7 @@ export LSAN_OPTIONS="suppressions=$W/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="log_path=$R/ubsan:print_stacktrace=1:halt_on_error=1"
 export TSAN_OPTIONS="log_path=$R/tsan:halt_on_error=0:second_deadlock_stack=1"
 
-echo "1..14"
+echo "1..15"
 start=$(date +%s)
 
 # ---------------------------------------------------------- ASan + UBSan
@@ -105,6 +106,7 @@ if wants valgrind; then
 	if ! command -v valgrind >/dev/null; then
 		notok "valgrind installed (apt-get install valgrind)"
 		notok "protocol tests under valgrind (no valgrind)"
+		notok "hostile tests under valgrind (no valgrind)"
 		notok "no valgrind report (no valgrind)"
 	elif build "$W/plain"; then
 		ok "plain build for valgrind"
@@ -127,6 +129,15 @@ VG
 			notok "protocol tests with the filter under valgrind"
 			grep '^not ok' "$W/plain/vg-protocol.log" | sed 's/^/# /'
 		fi
+		top_srcdir=$SRC top_builddir=$W/vgbin \
+			timeout 300 bash "$SRC/tests/hostile/hostile.sh" > "$W/plain/vg-hostile.log" 2>&1
+		rc=$?
+		tot=$(grep -c '^ok' "$W/plain/vg-hostile.log")
+		if [ $rc -eq 0 ]; then ok "hostile-input tests with the filter under valgrind ($tot ok)"
+		else
+			notok "hostile-input tests with the filter under valgrind"
+			grep '^not ok' "$W/plain/vg-hostile.log" | sed 's/^/# /'
+		fi
 		bad=
 		for f in $(reports vg); do [ -s "$f" ] && bad="$bad $f"; done
 		if [ -z "$bad" ]; then ok "no valgrind error or definite leak ($(reports vg | wc -l) filter runs)"
@@ -134,10 +145,11 @@ VG
 	else
 		notok "plain build for valgrind"; tail -20 "$W/plain/build.log" | sed 's/^/# /'
 		notok "protocol tests under valgrind (no build)"
+		notok "hostile tests under valgrind (no build)"
 		notok "no valgrind report (no build)"
 	fi
 else
-	for i in 1 2 3; do ok "# SKIP valgrind part not selected"; done
+	for i in 1 2 3 4; do ok "# SKIP valgrind part not selected"; done
 fi
 
 # ------------------------------------------------------------------ TSan
@@ -261,7 +273,7 @@ else
 	for i in 1 2 3 4 5; do ok "# SKIP tsan part not selected"; done
 fi
 
-# totals: asan 3 + valgrind 3 + tsan 5 = 11; 3 summary lines below
+# totals: asan 3 + valgrind 4 + tsan 5 = 12; 3 summary lines below
 f=$(reports asan; reports ubsan; reports tsan)
 if [ -z "$f" ]; then ok "no sanitizer report at all"; else notok "sanitizer reports in $R"; fi
 secs=$(( $(date +%s) - start ))

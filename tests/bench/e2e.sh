@@ -5,25 +5,31 @@
 #   b. smtpd_milters = origin-milter (LDAP directory on the bench slapd if
 #      it starts with that configuration, else the accounts file);
 #   c. Postfix's own reject_sender_login_mismatch with an ldap:
-#      smtpd_sender_login_maps on the same slapd.
+#      smtpd_sender_login_maps on the same slapd;
+# interleaved BENCH_E2E_REPS times (default 3) for BENCH_E2E_SECS each
+# (default 3), the median shown with the range.
 # Uses run's helpers (row, nm, field, start_slapd, start_origin, ...).
 
 E2E_USERS=${BENCH_E2E_USERS:-100}
 E2E_CONNS=${BENCH_E2E_CONNS:-8}
+E2E_REPS=${BENCH_E2E_REPS:-3}
+E2E_SECS=${BENCH_E2E_SECS:-3}
 
 # e2e_measure LABEL - run smtpgen against the started instance.
 e2e_measure() {
-	"$BIN/smtpgen" -p "$PF_PORT" -c "$E2E_CONNS" -d "$SECS" -W "$WARM" \
+	"$BIN/smtpgen" -p "$PF_PORT" -c "$E2E_CONNS" -d "$E2E_SECS" -W "$WARM" \
 		-a "$E2E_USERS" -r 10 -P benchpw 2>&1 | tee -a "$LOG" | grep '^RESULT'
 }
 
-# e2e_row WHAT RESULT [REFERENCE_RATE] - one table row.
+# e2e_row WHAT RESULT REFERENCE_RATE ALL_RESULTS... - one table row (the
+# median run, with the range of all runs).
 e2e_row() {
-	local r=$2
-	row 4 "$1" "$(field rate "$r") msg/s" \
+	local what=$1 r=$2 ref=$3
+	shift 3
+	row 4 "$what" "$(field rate "$r") msg/s ($(spread "$@"))" \
 		"p50 $(field p50_us "$r") / p99 $(field p99_us "$r") µs" "" \
 		"accepted $(field accepted "$r"), refused $(field refused "$r"), tempfail $(field tempfail "$r"), errors $(field errors "$r")$([ "$(field tempfail "$r")" = 0 ] || echo ' **(not a clean run)**')" \
-		"${3:+$(ratio "$(field rate "$r")" "$3") × no milter}"
+		"${ref:+$(ratio "$(field rate "$r")" "$ref") × no milter}"
 }
 
 # e2e_run - write main.cf from PF_MILTER/PF_MAIN_EXTRA, start, measure.
@@ -38,7 +44,8 @@ e2e_run() {
 }
 
 e2e_part4() {
-	local d=$W/p4 i res base op lt how
+	local d=$W/p4 i res base op= lt how rep
+	local -a ra=() rb=() rc=()
 	[ -x "$BIN/smtpgen" ] || { nm 4 "end to end" "smtpgen not built"; return; }
 	[ -f "$SRC/tests/postfix/postfix-env.sh" ] || { nm 4 "end to end" "tests/postfix/postfix-env.sh not found"; return; }
 	POSTFIX=${POSTFIX:-postfix} SASLPASSWD2=${SASLPASSWD2:-saslpasswd2} SWAKS=${SWAKS:-swaks}
@@ -54,55 +61,29 @@ e2e_part4() {
 		pf_add_user "user$i" benchpw >>"$LOG" 2>&1 || { nm 4 "end to end" "saslpasswd2 failed"; return; }
 	done
 
-	# a. no milter
-	res=$(e2e_run) || { nm 4 "Postfix, no milter" "Postfix did not start (see bench.log)"; return; }
-	base=$(field rate "$res")
-	e2e_row "Postfix + SASL, no milter, $E2E_CONNS sessions" "$res" "$base"
-
-	# b. origin-milter
-	if ! have_origin; then
-		nm 4 "Postfix + origin-milter" "$ORIGIN not built"
-	else
+	# origin-milter: the LDAP configuration of part 2 on the same slapd,
+	# else an accounts file.
+	if have_origin; then
 		how="accounts file"
 		if start_slapd && [ -f "$W/p2/policy.conf" ]; then
-			cp "$W/p2/policy.conf" "$d/policy.conf.ldap"
-			sed "s|$W/p2/|$d/|g" "$d/policy.conf.ldap" >"$d/policy.conf"
+			sed "s|$W/p2/|$d/|g" "$W/p2/policy.conf" >"$d/policy.conf"
 			cp "$W/p2/bindpw" "$d/bindpw" 2>/dev/null
 			how="LDAP"
-		else
-			accounts "$E2E_USERS" "$d/accounts"
-			write_conf "$d" 'directory = "file"' "accounts_file = \"$d/accounts\""
+			read -r op lt < <(start_origin "$d") || true
+			started "${op:-}"
 		fi
-		read -r op lt < <(start_origin "$d") || true
-		started "${op:-}"
-		if [ -z "${op:-}" ] && [ "$how" = LDAP ]; then
+		if [ -z "${op:-}" ]; then
 			how="accounts file"
 			accounts "$E2E_USERS" "$d/accounts"
 			write_conf "$d" 'directory = "file"' "accounts_file = \"$d/accounts\""
 			read -r op lt < <(start_origin "$d") || true
 			started "${op:-}"
 		fi
-		if [ -z "${op:-}" ]; then
-			nm 4 "Postfix + origin-milter" "origin-milter did not start (see bench.log)"
-		else
-			chmod 0755 "$d"
-			PF_MILTER="unix:$d/om.sock"
-			if res=$(e2e_run); then
-				e2e_row "Postfix + SASL + origin-milter ($how), $E2E_CONNS sessions" "$res" "$base"
-			else
-				nm 4 "Postfix + origin-milter" "Postfix did not start (see bench.log)"
-			fi
-			PF_MILTER=
-			stop_pid "$op"
-		fi
+		chmod 0755 "$d"
 	fi
-
-	# c. reject_sender_login_mismatch with an ldap: map
-	if ! start_slapd; then
-		nm 4 "Postfix reject_sender_login_mismatch (ldap:)" "$SLAPD_WHY"
-		return
-	fi
-	cat >"$d/login.cf" <<EOF
+	# Postfix's own check: an ldap: map on the same slapd.
+	if start_slapd; then
+		cat >"$d/login.cf" <<EOF
 server_host = $SLAPD_URI
 version = 3
 search_base = $SLAPD_SUFFIX
@@ -112,13 +93,48 @@ bind = yes
 bind_dn = $SLAPD_BINDDN
 bind_pw = $SLAPD_BINDPW
 EOF
-	chmod 0644 "$d/login.cf"
-	PF_MAIN_EXTRA="smtpd_sender_login_maps = ldap:$d/login.cf
-smtpd_sender_restrictions = reject_sender_login_mismatch"
-	if res=$(e2e_run); then
-		e2e_row "Postfix + SASL, reject_sender_login_mismatch, ldap: map, $E2E_CONNS sessions" "$res" "$base"
-	else
-		nm 4 "Postfix reject_sender_login_mismatch (ldap:)" "Postfix did not start (see bench.log)"
+		chmod 0644 "$d/login.cf"
 	fi
-	PF_MAIN_EXTRA=
+
+	# The three set-ups, interleaved E2E_REPS times.
+	for rep in $(seq 1 "$E2E_REPS"); do
+		PF_MILTER= PF_MAIN_EXTRA=
+		res=$(e2e_run) && ra+=("$res")
+		if [ -n "${op:-}" ]; then
+			PF_MILTER="unix:$d/om.sock"
+			res=$(e2e_run) && rb+=("$res")
+			PF_MILTER=
+		fi
+		if [ -f "$d/login.cf" ]; then
+			PF_MAIN_EXTRA="smtpd_sender_login_maps = ldap:$d/login.cf
+smtpd_sender_restrictions = reject_sender_login_mismatch"
+			res=$(e2e_run) && rc+=("$res")
+			PF_MAIN_EXTRA=
+		fi
+	done
+	[ -z "${op:-}" ] || stop_pid "$op"
+
+	if [ ${#ra[@]} = 0 ]; then
+		nm 4 "Postfix, no milter" "Postfix did not start (see bench.log)"
+		return
+	fi
+	res=$(median "${ra[@]}")
+	base=$(field rate "$res")
+	e2e_row "Postfix + SASL, no milter, $E2E_CONNS sessions" "$res" "$base" "${ra[@]}"
+	if ! have_origin; then
+		nm 4 "Postfix + origin-milter" "$ORIGIN not built"
+	elif [ -z "${op:-}" ]; then
+		nm 4 "Postfix + origin-milter" "origin-milter did not start (see bench.log)"
+	elif [ ${#rb[@]} = 0 ]; then
+		nm 4 "Postfix + origin-milter" "Postfix did not start (see bench.log)"
+	else
+		e2e_row "Postfix + SASL + origin-milter ($how), $E2E_CONNS sessions" "$(median "${rb[@]}")" "$base" "${rb[@]}"
+	fi
+	if [ ! -f "$d/login.cf" ]; then
+		nm 4 "Postfix reject_sender_login_mismatch (ldap:)" "$SLAPD_WHY"
+	elif [ ${#rc[@]} = 0 ]; then
+		nm 4 "Postfix reject_sender_login_mismatch (ldap:)" "Postfix did not start (see bench.log)"
+	else
+		e2e_row "Postfix + SASL, reject_sender_login_mismatch, ldap: map, $E2E_CONNS sessions" "$(median "${rc[@]}")" "$base" "${rc[@]}"
+	fi
 }

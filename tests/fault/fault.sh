@@ -293,7 +293,7 @@ nobody alice@example.com
 W
 conf 'directory = "ldap"' 'ldap {' "  uri = {\"$SLAPD_URI\"}" \
 	"  bind_dn = \"$SLAPD_BINDDN\"" "  bind_password_file = \"$T/bindpw\"" \
-	"  base = \"$SLAPD_SUFFIX\"" '  pool_size = 2' '  timeout = 1' \
+	"  base = \"$SLAPD_SUFFIX\"" '  pool_size = 2' '  timeout = 2' \
 	'  retry_after = 1' '  cache_ttl = 1' '  negative_cache_ttl = 1' '}'
 check "LDAP backend: filter starts" start
 pid0=$fpid
@@ -318,14 +318,15 @@ during "slapd killed (SIGKILL) and started again"
 check "slapd killed: tempfailures seen while it was down" '[ "$(field tempfail "$T/good.res")" -gt 0 ]'
 after "slapd killed"
 
-# 8. slapd paused (SIGSTOP) then resumed
-load 6 8
+# 8. slapd paused (SIGSTOP) for twice the lookup timeout, then resumed
+load 8 8
 sleep 1.5
 "$SLAPD_ENV_SH" pause "$SLAPD_DIR" >> "$T/slapd.log" 2>&1
-sleep 2.5
+sleep 4
 "$SLAPD_ENV_SH" resume "$SLAPD_DIR" >> "$T/slapd.log" 2>&1
 wait_load
-during "slapd paused (SIGSTOP) then resumed"
+during "slapd paused (SIGSTOP) 4 s then resumed"
+check "slapd paused: lookups timed out into tempfailures (fail closed)" '[ "$(field tempfail "$T/good.res")" -gt 0 ]'
 after "slapd paused"
 
 # 9. slapd restarted (clean stop and start)

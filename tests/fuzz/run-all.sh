@@ -4,7 +4,8 @@
 #   tests/fuzz/run-all.sh SECONDS [BUILDDIR]
 #
 # BUILDDIR is a tree configured with "CC=clang ./configure --enable-fuzzing"
-# (default: one is configured and built in $TMPDIR/om-fuzz-build). Each
+# (default: $TMPDIR/om-fuzz-build, configured on first use); the targets
+# are (re)made there before each run. Each
 # target starts from a copy of its seed corpus tests/fuzz/corpus/<target>/
 # (the repository copy is never modified), runs -max_total_time=SECONDS,
 # and any crash, leak, timeout or sanitizer report fails its test; the
@@ -22,20 +23,19 @@ work=$(mktemp -d "$tmp/om-fuzz-run.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
 echo "1..6"
-if [ ! -x "$build/tests/fuzz/fuzz_callbacks" ]; then
-	mkdir -p "$build"
-	if ! (cd "$build" && { [ -f Makefile ] || "$src/configure" -q CC=clang \
-	    --enable-fuzzing; } && make -j2 $(for t in $TARGETS; do
-	    printf 'tests/fuzz/fuzz_%s ' "$t"; done)) > "$work/build.log" 2>&1
-	then
-		sed 's/^/# /' "$work/build.log" | tail -40
-		i=0
-		for t in $TARGETS; do
-			i=$((i + 1))
-			echo "not ok $i - fuzz_$t: build failed"
-		done
-		exit 1
-	fi
+# configure once; make every time (incremental), so no stale target runs
+mkdir -p "$build"
+if ! (cd "$build" && { [ -f Makefile ] || "$src/configure" -q CC=clang \
+    --enable-fuzzing; } && make -j2 $(for t in $TARGETS; do
+    printf 'tests/fuzz/fuzz_%s ' "$t"; done)) > "$work/build.log" 2>&1
+then
+	sed 's/^/# /' "$work/build.log" | tail -40
+	i=0
+	for t in $TARGETS; do
+		i=$((i + 1))
+		echo "not ok $i - fuzz_$t: build failed"
+	done
+	exit 1
 fi
 mkdir -p "$art"
 n=0

@@ -72,7 +72,9 @@ run(const char *cfgpath, const char *sock, bool foreground)
 	}
 	umask(c->umask);
 	signals_block();
-	snapshot_set(c);
+	char pid_file[4096];
+	snprintf(pid_file, sizeof(pid_file), "%s", c->pid_file);
+	snapshot_set(c); /* c belongs to the snapshot now; a reload frees it */
 	if (smfi_setconn((char *)sock) == MI_FAILURE ||
 	    smfi_register(origin_milter_desc) == MI_FAILURE ||
 	    smfi_opensocket(false) == MI_FAILURE) {
@@ -90,6 +92,9 @@ run(const char *cfgpath, const char *sock, bool foreground)
 	log_event(LOG_NOTICE, "stop", "status=%d", rc);
 	signals_stop();
 	evidence_stop();
+	if (pid_file[0] != '\0' && unlink(pid_file) != 0)
+		log_event(LOG_WARNING, "pid_file", "path=%s note=\"not removed\"",
+			  pid_file);
 	snapshot_set(NULL);
 	return rc == MI_SUCCESS ? 0 : EX_SOFTWARE;
 }

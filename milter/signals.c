@@ -17,7 +17,9 @@ static pthread_t control;
 static volatile int stop_flag;
 static const char *cfg_path;
 
-/* Block the control signals so only the control thread takes them. */
+/* Block the control signals so only the control thread takes them, and
+ * libmilter's stop signals so only its signal thread (sigwait) takes those:
+ * every thread started afterwards inherits the mask. */
 void
 signals_block(void)
 {
@@ -27,6 +29,9 @@ signals_block(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 

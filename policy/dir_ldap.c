@@ -63,7 +63,7 @@ error_rec(const char *source, const char *msg)
 	struct ldap_rec *r = rec_new(DIR_ERROR, source);
 	if (r == NULL)
 		return NULL;
-	snprintf(r->error, sizeof(r->error), "%s", msg);
+	rec_set_error(r, msg);
 	return &r->hdr;
 }
 
@@ -110,7 +110,7 @@ ambiguous(struct pool_result *pr, const char *why)
 	struct ldap_rec *r = rec_new(DIR_AMBIGUOUS, pr->source);
 	if (r == NULL)
 		return NULL;
-	snprintf(r->error, sizeof(r->error), "%s", why);
+	rec_set_error(r, why);
 	for (LDAPMessage *e = ldap_first_entry(pr->ld, pr->msg); e != NULL;
 	     e = ldap_next_entry(pr->ld, e)) {
 		char *dn = entry_dn(pr->ld, e);
@@ -201,8 +201,10 @@ pick_holder(struct fetch *f, struct pool_result *pr, const char *want,
 		}
 		if (amb == NULL && (amb = rec_new(DIR_AMBIGUOUS,
 						  pr->source)) != NULL) {
-			snprintf(amb->error, sizeof(amb->error),
-				 "several entries hold %s", want);
+			char why[600];
+			snprintf(why, sizeof(why), "several entries hold %.500s",
+				 want);
+			rec_set_error(amb, why);
 			rec_add_candidate(amb, found->id);
 		}
 		if (amb != NULL)
@@ -291,10 +293,11 @@ answer(struct dir_lookup *out, struct cache_val *v,
 	out->trace.from_cache = info->from_cache;
 	out->trace.stale = info->stale;
 	snprintf(out->trace.source, sizeof(out->trace.source), "%s",
-		 r->source);
-	snprintf(out->trace.error, sizeof(out->trace.error), "%s", r->error);
+		 r->source ? r->source : "");
+	snprintf(out->trace.error, sizeof(out->trace.error), "%s",
+		 r->error ? r->error : "");
 	snprintf(out->trace.candidates, sizeof(out->trace.candidates), "%s",
-		 r->candidates);
+		 r->candidates ? r->candidates : "");
 	out->trace.ncandidates = r->ncandidates;
 	if (r->status == DIR_OK) {
 		out->acct = &r->acct;

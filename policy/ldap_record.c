@@ -44,6 +44,9 @@ static void
 rec_free(struct cache_val *cv)
 {
 	struct ldap_rec *r = (struct ldap_rec *)cv;
+	free(r->source);
+	free(r->error);
+	free(r->candidates);
 	free(r->id);
 	free(r->name);
 	free(r->home);
@@ -63,18 +66,37 @@ rec_new(enum dir_status st, const char *source)
 			    st == DIR_ERROR ? CV_ERROR : CV_NEGATIVE;
 	cache_val_init(&r->hdr, k, rec_free);
 	r->status = st;
-	snprintf(r->source, sizeof(r->source), "%s", source ? source : "");
+	r->source = strdup(source ? source : "");
+	if (r->source == NULL) {
+		free(r);
+		return NULL;
+	}
 	return r;
+}
+
+/* Set the error text (replacing any earlier one). */
+void
+rec_set_error(struct ldap_rec *r, const char *msg)
+{
+	free(r->error);
+	r->error = strdup(msg);
 }
 
 /* Add one candidate DN to the record's list (truncated when full). */
 void
 rec_add_candidate(struct ldap_rec *r, const char *dn)
 {
-	size_t len = strlen(r->candidates);
-	snprintf(r->candidates + len, sizeof(r->candidates) - len, "%s%s",
-		 len ? "; " : "", dn);
+	size_t len = r->candidates ? strlen(r->candidates) : 0;
+	char *c;
+
 	r->ncandidates++;
+	if (len > 4096)
+		return; /* enough for any log line; the count stays exact */
+	c = realloc(r->candidates, len + strlen(dn) + 3);
+	if (c == NULL)
+		return;
+	snprintf(c + len, strlen(dn) + 3, "%s%s", len ? "; " : "", dn);
+	r->candidates = c;
 }
 
 /* Normalised, folded DN of an entry. */

@@ -22,9 +22,9 @@ struct ldap_rec {
 	struct cache_val hdr;
 	enum dir_status status;
 	struct dir_account acct;
-	char source[256];
-	char error[256];
-	char candidates[1024];
+	char *source;     /* URI that answered (allocated: records are cached) */
+	char *error;      /* NULL unless an error or ambiguous answer */
+	char *candidates; /* NULL unless ambiguous: "dn; dn; ..." */
 	unsigned ncandidates;
 	char *id, *name, *home;
 	struct strv addrs, dels;
@@ -35,6 +35,8 @@ struct ldap_rec *rec_new(enum dir_status st, const char *source);
 /* Build the account of one entry; 0, or -1 when out of memory. */
 int rec_fill(struct ldap_rec *r, LDAP *ld, LDAPMessage *e,
 	     const struct ldap_opts *o, const struct norm_opts *norm);
+/* Set the error text of a record (kept NULL on no memory). */
+void rec_set_error(struct ldap_rec *r, const char *msg);
 /* Add a candidate DN (ambiguous answers). */
 void rec_add_candidate(struct ldap_rec *r, const char *dn);
 /* The folded, normalised DN of an entry (malloc'd) or NULL. */

@@ -1,7 +1,9 @@
 /*
  * cache.c - bounded TTL cache with LRU eviction, coalesced misses and
- * stale-on-error answers. One mutex guards the table and the LRU list;
- * fetches run outside it.
+ * stale-on-error answers. The cache is split in shards by key hash, each
+ * with its own mutex, table and LRU list, so concurrent lookups of
+ * different logins rarely meet on a lock (small caches use one shard, so
+ * their LRU order stays exact). Fetches run outside every lock.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,7 +25,10 @@ struct entry {
 	char key[];
 };
 
-struct cache {
+#define SHARDS 16
+#define SHARD_MIN_SIZE 1024 /* below this size, one shard */
+
+struct shard {
 	struct cache_params p;
 	pthread_mutex_t lock;
 	pthread_cond_t done;       /* broadcast when a fetch completes */
@@ -32,6 +37,12 @@ struct cache {
 	struct entry *head, *tail;
 	unsigned long hits, misses, negative_hits, stale_hits, coalesced,
 		evictions;
+};
+
+struct cache {
+	struct cache_params p;
+	size_t nshards;
+	struct shard shards[SHARDS];
 };
 
 static _Atomic long clock_shift;
@@ -88,6 +99,27 @@ hash(const char *s)
 	return (size_t)h;
 }
 
+/* Set up one shard for size entries; 0 or -1. */
+static int
+shard_init(struct shard *c, const struct cache_params *p, size_t size)
+{
+	c->p = *p;
+	c->p.size = size;
+	c->nbuckets = 64;
+	while (c->nbuckets < size && c->nbuckets < (1u << 22))
+		c->nbuckets <<= 1;
+	c->table = calloc(c->nbuckets, sizeof(*c->table));
+	if (c->table == NULL)
+		return -1;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->done, &ca);
+	pthread_condattr_destroy(&ca);
+	return 0;
+}
+
 /* Create a cache. */
 struct cache *
 cache_new(const struct cache_params *p)
@@ -96,26 +128,28 @@ cache_new(const struct cache_params *p)
 	if (c == NULL)
 		return NULL;
 	c->p = *p;
-	c->nbuckets = 64;
-	while (c->nbuckets < p->size && c->nbuckets < (1u << 22))
-		c->nbuckets <<= 1;
-	c->table = calloc(c->nbuckets, sizeof(*c->table));
-	if (c->table == NULL) {
-		free(c);
-		return NULL;
+	c->nshards = p->size >= SHARD_MIN_SIZE ? SHARDS : 1;
+	size_t each = (p->size + c->nshards - 1) / c->nshards;
+	for (size_t i = 0; i < c->nshards; i++) {
+		if (shard_init(&c->shards[i], p, each) != 0) {
+			c->nshards = i;
+			cache_free(c);
+			return NULL;
+		}
 	}
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&c->done, &ca);
-	pthread_condattr_destroy(&ca);
 	return c;
+}
+
+/* The shard that holds key. */
+static struct shard *
+shard_of(struct cache *c, const char *key)
+{
+	return &c->shards[(hash(key) >> 32) % c->nshards];
 }
 
 /* Unlink e from the LRU list. */
 static void
-lru_unlink(struct cache *c, struct entry *e)
+lru_unlink(struct shard *c, struct entry *e)
 {
 	if (e->prev != NULL)
 		e->prev->next = e->next;
@@ -130,7 +164,7 @@ lru_unlink(struct cache *c, struct entry *e)
 
 /* Put e at the front of the LRU list. */
 static void
-lru_front(struct cache *c, struct entry *e)
+lru_front(struct shard *c, struct entry *e)
 {
 	e->prev = NULL;
 	e->next = c->head;
@@ -143,7 +177,7 @@ lru_front(struct cache *c, struct entry *e)
 
 /* Find the entry for key (lock held). */
 static struct entry *
-find(struct cache *c, const char *key)
+find(struct shard *c, const char *key)
 {
 	struct entry *e = c->table[hash(key) & (c->nbuckets - 1)];
 	for (; e != NULL; e = e->hnext)
@@ -154,7 +188,7 @@ find(struct cache *c, const char *key)
 
 /* Remove e from table and list and free it (lock held, no waiters). */
 static void
-drop(struct cache *c, struct entry *e)
+drop(struct shard *c, struct entry *e)
 {
 	struct entry **pp = &c->table[hash(e->key) & (c->nbuckets - 1)];
 	while (*pp != e)
@@ -169,7 +203,7 @@ drop(struct cache *c, struct entry *e)
 
 /* Evict least recently used idle entries until there is room. */
 static void
-evict(struct cache *c)
+evict(struct shard *c)
 {
 	struct entry *e = c->tail;
 	while (c->count >= c->p.size && e != NULL) {
@@ -184,7 +218,7 @@ evict(struct cache *c)
 
 /* A new pending entry for key (lock held); NULL when out of memory. */
 static struct entry *
-insert_pending(struct cache *c, const char *key)
+insert_pending(struct shard *c, const char *key)
 {
 	size_t n = strlen(key) + 1;
 	evict(c);
@@ -210,7 +244,7 @@ fresh(const struct entry *e, time_t now)
 
 /* True if the entry's positive value may serve stale at now. */
 static bool
-stale_ok(const struct cache *c, const struct entry *e, time_t now)
+stale_ok(const struct shard *c, const struct entry *e, time_t now)
 {
 	return e->val != NULL && e->val->kind == CV_POSITIVE &&
 	       now < e->expires + (time_t)c->p.stale_grace;
@@ -218,7 +252,7 @@ stale_ok(const struct cache *c, const struct entry *e, time_t now)
 
 /* Store the fetched value in e (lock held) and wake waiters. */
 static void
-complete(struct cache *c, struct entry *e, struct cache_val *v, time_t now)
+complete(struct shard *c, struct entry *e, struct cache_val *v, time_t now)
 {
 	e->pending = false;
 	cache_val_put(e->err);
@@ -238,7 +272,7 @@ complete(struct cache *c, struct entry *e, struct cache_val *v, time_t now)
 
 /* Run the fetch for e as its owner; returns the answer to hand out. */
 static struct cache_val *
-own_fetch(struct cache *c, struct entry *e, cache_fetch_fn fetch, void *arg,
+own_fetch(struct shard *c, struct entry *e, cache_fetch_fn fetch, void *arg,
 	  struct cache_info *info)
 {
 	c->misses++;
@@ -260,7 +294,7 @@ own_fetch(struct cache *c, struct entry *e, cache_fetch_fn fetch, void *arg,
 
 /* Wait for another thread's fetch of e; NULL on deadline. */
 static int
-wait_fetch(struct cache *c, struct entry *e, const struct timespec *deadline)
+wait_fetch(struct shard *c, struct entry *e, const struct timespec *deadline)
 {
 	int rc = 0;
 	e->waiters++;
@@ -272,7 +306,7 @@ wait_fetch(struct cache *c, struct entry *e, const struct timespec *deadline)
 
 /* A fresh value for e after waiting, or stale/none. */
 static struct cache_val *
-after_wait(struct cache *c, struct entry *e, time_t now,
+after_wait(struct shard *c, struct entry *e, time_t now,
 	   struct cache_info *info)
 {
 	struct cache_val *v = NULL;
@@ -300,13 +334,14 @@ lookup_uncached(cache_fetch_fn fetch, void *arg)
 
 /* The answer for key, from the cache or fetched once for all callers. */
 struct cache_val *
-cache_lookup(struct cache *c, const char *key, cache_fetch_fn fetch,
+cache_lookup(struct cache *cc, const char *key, cache_fetch_fn fetch,
 	     void *arg, const struct timespec *deadline,
 	     struct cache_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	if (c == NULL || c->p.size == 0)
+	if (cc == NULL || cc->p.size == 0)
 		return lookup_uncached(fetch, arg);
+	struct shard *c = shard_of(cc, key);
 	pthread_mutex_lock(&c->lock);
 	time_t now = cache_now();
 	struct entry *e = find(c, key);
@@ -346,12 +381,10 @@ cache_lookup(struct cache *c, const char *key, cache_fetch_fn fetch,
 	return v;
 }
 
-/* Drop every idle entry (pending ones finish and stay until evicted). */
-void
-cache_clear(struct cache *c)
+/* Drop every idle entry of a shard (pending ones finish and stay). */
+static void
+shard_clear(struct shard *c)
 {
-	if (c == NULL)
-		return;
 	pthread_mutex_lock(&c->lock);
 	struct entry *e = c->head;
 	while (e != NULL) {
@@ -363,6 +396,16 @@ cache_clear(struct cache *c)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* Drop every idle entry. */
+void
+cache_clear(struct cache *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->nshards; i++)
+		shard_clear(&c->shards[i]);
+}
+
 /* Free the cache and its entries (no thread may use it any more). */
 void
 cache_free(struct cache *c)
@@ -370,25 +413,41 @@ cache_free(struct cache *c)
 	if (c == NULL)
 		return;
 	cache_clear(c);
-	pthread_mutex_destroy(&c->lock);
-	pthread_cond_destroy(&c->done);
-	free(c->table);
+	for (size_t i = 0; i < c->nshards; i++) {
+		pthread_mutex_destroy(&c->shards[i].lock);
+		pthread_cond_destroy(&c->shards[i].done);
+		free(c->shards[i].table);
+	}
 	free(c);
 }
 
-/* Statistics line. */
+/* Statistics line, summed over the shards. */
 void
 cache_stats(struct cache *c, char *buf, size_t size)
 {
+	struct shard sum;
+
 	if (c == NULL) {
 		snprintf(buf, size, "cache=off");
 		return;
 	}
-	pthread_mutex_lock(&c->lock);
+	memset(&sum, 0, sizeof(sum));
+	for (size_t i = 0; i < c->nshards; i++) {
+		struct shard *s = &c->shards[i];
+		pthread_mutex_lock(&s->lock);
+		sum.count += s->count;
+		sum.hits += s->hits;
+		sum.negative_hits += s->negative_hits;
+		sum.stale_hits += s->stale_hits;
+		sum.misses += s->misses;
+		sum.coalesced += s->coalesced;
+		sum.evictions += s->evictions;
+		pthread_mutex_unlock(&s->lock);
+	}
 	snprintf(buf, size,
 		 "cache entries=%zu/%zu hits=%lu (negative %lu, stale %lu) "
-		 "misses=%lu coalesced=%lu evictions=%lu",
-		 c->count, c->p.size, c->hits, c->negative_hits, c->stale_hits,
-		 c->misses, c->coalesced, c->evictions);
-	pthread_mutex_unlock(&c->lock);
+		 "misses=%lu coalesced=%lu evictions=%lu shards=%zu",
+		 sum.count, c->p.size, sum.hits, sum.negative_hits,
+		 sum.stale_hits, sum.misses, sum.coalesced, sum.evictions,
+		 c->nshards);
 }

@@ -14,7 +14,7 @@
 #include "stats.h"
 
 static pthread_t control;
-static volatile int stop_flag;
+static _Atomic int stop_flag; /* read by the control thread */
 static const char *cfg_path;
 
 /* Block the control signals so only the control thread takes them, and

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "arena.h"
 #include "dir_file.h"
@@ -300,19 +302,55 @@ resolve_delegates(struct loader *ld)
 	return 0;
 }
 
-/* Read the whole file. */
+/* True if two stats describe the same file contents (inode, size, mtime). */
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Wait (at most SETTLE_MAX seconds) until the file has not been modified
+ * for a second: a script or editor writing it in place must not be read
+ * half-way. Only a reload or start-up waits, never a message. */
+#define SETTLE_MAX 5
+static void
+settle(const char *path)
+{
+	struct stat st;
+	struct timespec now, pause = {0, 100 * 1000 * 1000};
+
+	for (int i = 0; i < SETTLE_MAX * 10; i++) {
+		if (stat(path, &st) != 0)
+			return;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec - st.st_mtim.tv_sec >= 1)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Read the whole file; refuse one that changed while it was read, or that
+ * holds no account (a truncated file would refuse every sender). */
 static int
 load(struct loader *ld)
 {
-	FILE *f = fopen(ld->fd->path, "r");
+	FILE *f;
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	int rc = 0;
+	struct stat before, after;
 
-	if (f == NULL) {
+	settle(ld->fd->path);
+	f = fopen(ld->fd->path, "r");
+	if (f == NULL || fstat(fileno(f), &before) != 0) {
 		snprintf(ld->err, ld->errsz, "%s: %s", ld->fd->path,
 			 strerror(errno));
+		if (f != NULL)
+			fclose(f);
 		return -1;
 	}
 	while (rc == 0 && (len = getline(&buf, &cap, f)) >= 0) {
@@ -328,6 +366,21 @@ load(struct loader *ld)
 		rc = fail(ld, "read error: %s", strerror(errno));
 	free(buf);
 	fclose(f);
+	if (rc == 0 && (stat(ld->fd->path, &after) != 0 ||
+			!same_file(&before, &after))) {
+		snprintf(ld->err, ld->errsz,
+			 "%s: changed while it was read (replace it with a "
+			 "rename; read again on the next reload)",
+			 ld->fd->path);
+		return -1;
+	}
+	if (rc == 0 && ld->fd->nentries == 0) {
+		snprintf(ld->err, ld->errsz,
+			 "%s: no account at all (an empty directory would "
+			 "refuse every authenticated sender)",
+			 ld->fd->path);
+		return -1;
+	}
 	return rc != 0 ? rc : resolve_delegates(ld);
 }
 

@@ -128,6 +128,12 @@ test_errors_name_file_and_line(void **state)
 		     "check_originator");
 	expect_error("socket = \"unix:/x\"\nlog_level = \"loud\"\n", ":2:",
 		     "error | warning");
+	/* a file cut inside a section or a string must not load */
+	expect_error("log_level = \"info\" # {\n/* { */\npolicy {\n"
+		     "  reject_stage = \"mail\"\n",
+		     ":3:", "not closed");
+	expect_error("reply {\n not_owner = \"554 5.7.1 cut\n", ":3:",
+		     "unterminated string");
 }
 
 static void

@@ -110,6 +110,7 @@ test_load_errors(void **state)
 	expect_error("bad-option", "bad-option:2:", "unknown option");
 	expect_error("bad-fields", "bad-fields:1:", "expected logins");
 	expect_error("no-such-file", "no-such-file", "No such file");
+	expect_error("bad-empty", "bad-empty", "no account at all");
 }
 
 int

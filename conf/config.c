@@ -111,7 +111,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_END()};
 
 /* libconfuse error sink: keep the first message as FILE:LINE: message. */
-static void
+static void __attribute__((format(printf, 2, 0)))
 on_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char msg[MSG_MAX / 2];

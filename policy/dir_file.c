@@ -314,9 +314,10 @@ same_file(const struct stat *a, const struct stat *b)
 
 /* Wait (at most SETTLE_MAX seconds) until the file has not been modified
  * for a second: a script or editor writing it in place must not be read
- * half-way. Only a reload or start-up waits, never a message. */
+ * half-way. Only a reload or start-up waits, never a message. 0 once it
+ * settled (or is gone: fopen reports that), -1 if it kept changing. */
 #define SETTLE_MAX 5
-static void
+static int
 settle(const char *path)
 {
 	struct stat st;
@@ -324,12 +325,15 @@ settle(const char *path)
 
 	for (int i = 0; i < SETTLE_MAX * 10; i++) {
 		if (stat(path, &st) != 0)
-			return;
+			return 0;
 		clock_gettime(CLOCK_REALTIME, &now);
-		if (now.tv_sec - st.st_mtim.tv_sec >= 1)
-			return;
+		long long age_ms = (long long)(now.tv_sec - st.st_mtim.tv_sec) * 1000 +
+				   (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000;
+		if (age_ms >= 1000)
+			return 0;
 		nanosleep(&pause, NULL);
 	}
+	return -1;
 }
 
 /* Read the whole file; refuse one that changed while it was read, or that
@@ -344,7 +348,13 @@ load(struct loader *ld)
 	int rc = 0;
 	struct stat before, after;
 
-	settle(ld->fd->path);
+	if (settle(ld->fd->path) != 0) {
+		snprintf(ld->err, ld->errsz,
+			 "%s: still being written after %d s (replace it with a "
+			 "rename; read again on the next reload)",
+			 ld->fd->path, SETTLE_MAX);
+		return -1;
+	}
 	f = fopen(ld->fd->path, "r");
 	if (f == NULL || fstat(fileno(f), &before) != 0) {
 		snprintf(ld->err, ld->errsz, "%s: %s", ld->fd->path,

@@ -401,10 +401,12 @@ main(int argc, char **argv)
 		t_stop = t_end;
 	report(&all, t_stop - t_measure);
 	mw_free(&work);
+	int rc = all.mismatches || all.errors ? 2 : 0;
 	if (all.msgs == 0) {
 		fprintf(stderr, "mgen: no reply counted (%s)\n",
 			all.first_error[0] ? all.first_error : "no session");
-		return 1;
+		rc = 1;
 	}
-	return all.mismatches || all.errors ? 2 : 0;
+	ms_free(&all);
+	return rc;
 }

@@ -221,8 +221,10 @@ test_validators(void **state)
 	expect_error("ldap {\n pool_size = 0\n}\n", 2, "pool_size");
 	expect_error("ldap {\n cache_ttl = -1\n}\n", 2, "cache_ttl");
 	expect_error("ldap {\n cache_size = 99999999\n}\n", 2, "cache_size");
-	assert_non_null(parse("ldap {\n account_filter = "
-			      "\"(&(uid=%u)(o=%d)(x=%s)(y=100%%))\"\n}\n"));
+	cfg_t *ok = parse("ldap {\n account_filter = "
+			  "\"(&(uid=%u)(o=%d)(x=%s)(y=100%%))\"\n}\n");
+	assert_non_null(ok);
+	cfg_free(ok);
 }
 
 /* Set up the temporary folder. */

@@ -176,11 +176,15 @@ slapd_env_restart() {
 	slapd_env_run
 }
 
-# True if the slapd of $SLAPD_DIR is running.
+# True if the slapd of $SLAPD_DIR is running. A SIGKILLed slapd leaves its
+# pid file, and until init reaps it the process is a zombie that kill -0
+# still finds: look at its state instead.
 slapd_env_alive() {
-	local pid
-	pid=$(cat "$SLAPD_DIR/slapd.pid" 2>/dev/null) && [ -n "$pid" ] &&
-		kill -0 "$pid" 2>/dev/null
+	local pid st
+	pid=$(cat "$SLAPD_DIR/slapd.pid" 2>/dev/null) && [ -n "$pid" ] ||
+		return 1
+	st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
 }
 
 # Stop slapd with SIGSTOP and wait (1 s at most) until it is stopped.

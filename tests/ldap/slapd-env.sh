@@ -154,11 +154,23 @@ slapd_env_kill() {
 	kill -CONT "$pid" 2>/dev/null
 	kill -TERM "$pid" 2>/dev/null
 	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || break
+		slapd_env_gone "$pid" && break
 		sleep 0.1
 	done
 	kill -KILL "$pid" 2>/dev/null
+	for i in $(seq 1 50); do
+		slapd_env_gone "$pid" && break
+		sleep 0.1
+	done
 	rm -f "$SLAPD_DIR/slapd.pid"
+}
+
+# True once process PID has exited (a zombie counts as gone: it holds no
+# socket any more, but kill -0 still finds it until init reaps it).
+slapd_env_gone() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
 }
 
 # Stop slapd and remove its folder.
@@ -180,11 +192,10 @@ slapd_env_restart() {
 # pid file, and until init reaps it the process is a zombie that kill -0
 # still finds: look at its state instead.
 slapd_env_alive() {
-	local pid st
+	local pid
 	pid=$(cat "$SLAPD_DIR/slapd.pid" 2>/dev/null) && [ -n "$pid" ] ||
 		return 1
-	st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
-	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+	! slapd_env_gone "$pid"
 }
 
 # Stop slapd with SIGSTOP and wait (1 s at most) until it is stopped.

@@ -30,6 +30,7 @@ struct entry {
 
 struct shard {
 	struct cache_params p;
+	atomic_size_t *total;      /* entries in all shards (the bound) */
 	pthread_mutex_t lock;
 	pthread_cond_t done;       /* broadcast when a fetch completes */
 	struct entry **table;
@@ -41,6 +42,7 @@ struct shard {
 
 struct cache {
 	struct cache_params p;
+	atomic_size_t total;       /* entries in all shards */
 	size_t nshards;
 	struct shard shards[SHARDS];
 };
@@ -101,10 +103,11 @@ hash(const char *s)
 
 /* Set up one shard for size entries; 0 or -1. */
 static int
-shard_init(struct shard *c, const struct cache_params *p, size_t size)
+shard_init(struct shard *c, const struct cache_params *p, size_t size,
+	   atomic_size_t *total)
 {
 	c->p = *p;
-	c->p.size = size;
+	c->total = total;
 	c->nbuckets = 64;
 	while (c->nbuckets < size && c->nbuckets < (1u << 22))
 		c->nbuckets <<= 1;
@@ -128,10 +131,11 @@ cache_new(const struct cache_params *p)
 	if (c == NULL)
 		return NULL;
 	c->p = *p;
+	atomic_init(&c->total, 0);
 	c->nshards = p->size >= SHARD_MIN_SIZE ? SHARDS : 1;
 	size_t each = (p->size + c->nshards - 1) / c->nshards;
 	for (size_t i = 0; i < c->nshards; i++) {
-		if (shard_init(&c->shards[i], p, each) != 0) {
+		if (shard_init(&c->shards[i], p, each, &c->total) != 0) {
 			c->nshards = i;
 			cache_free(c);
 			return NULL;
@@ -198,15 +202,22 @@ drop(struct shard *c, struct entry *e)
 	cache_val_put(e->val);
 	cache_val_put(e->err);
 	c->count--;
+	atomic_fetch_sub(c->total, 1);
 	free(e);
 }
 
-/* Evict least recently used idle entries until there is room. */
+/*
+ * Evict least recently used idle entries of this shard until the whole
+ * cache has room. The bound is the cache's size, not a fixed share per
+ * shard: keys never spread exactly evenly, and a shard held to size/16
+ * would evict (and, with a cyclic walk, thrash) while the cache as a
+ * whole still has room. LRU order is kept within each shard.
+ */
 static void
 evict(struct shard *c)
 {
 	struct entry *e = c->tail;
-	while (c->count >= c->p.size && e != NULL) {
+	while (atomic_load(c->total) >= c->p.size && e != NULL) {
 		struct entry *prev = e->prev;
 		if (!e->pending && e->waiters == 0) {
 			drop(c, e);
@@ -232,6 +243,7 @@ insert_pending(struct shard *c, const char *key)
 	c->table[b] = e;
 	lru_front(c, e);
 	c->count++;
+	atomic_fetch_add(c->total, 1);
 	return e;
 }
 

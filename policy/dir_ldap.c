@@ -56,15 +56,22 @@ dir_ldap_global_init(void)
 	pthread_once(&global_once, global_init);
 }
 
+/* The finished record as a cache value; NULL when out of memory. */
+static struct cache_val *
+finish(struct rec_build *b)
+{
+	struct ldap_rec *r = b != NULL ? rec_finish(b) : NULL;
+	return r != NULL ? &r->hdr : NULL;
+}
+
 /* An error record. */
 static struct cache_val *
 error_rec(const char *source, const char *msg)
 {
-	struct ldap_rec *r = rec_new(DIR_ERROR, source);
-	if (r == NULL)
-		return NULL;
-	rec_set_error(r, msg);
-	return &r->hdr;
+	struct rec_build *b = rec_new(DIR_ERROR, source);
+	if (b != NULL)
+		rec_set_error(b, msg);
+	return finish(b);
 }
 
 /* Run one search; -1 with an error record in *err_out on failure. */
@@ -93,21 +100,28 @@ search(struct fetch *f, const char *filter, struct pool_result *pr,
 static struct cache_val *
 one_entry(struct ldap_dir *d, struct pool_result *pr, LDAPMessage *e)
 {
-	struct ldap_rec *r = rec_new(DIR_OK, pr->source);
-	if (r == NULL)
+	struct rec_build *b = rec_new(DIR_OK, pr->source);
+	if (b == NULL)
 		return NULL;
-	if (rec_fill(r, pr->ld, e, d->o, &d->norm) != 0) {
-		cache_val_put(&r->hdr);
+	if (rec_fill(b, pr->ld, e, d->o, &d->norm) != 0) {
+		rec_discard(b);
 		return error_rec(pr->source, "out of memory");
 	}
-	return &r->hdr;
+	return finish(b);
+}
+
+/* A not-found record (cached for negative_ttl); NULL when out of memory. */
+static struct cache_val *
+not_found(const char *source)
+{
+	return finish(rec_new(DIR_NOTFOUND, source));
 }
 
 /* An ambiguous record listing every entry of pr. */
 static struct cache_val *
 ambiguous(struct pool_result *pr, const char *why)
 {
-	struct ldap_rec *r = rec_new(DIR_AMBIGUOUS, pr->source);
+	struct rec_build *r = rec_new(DIR_AMBIGUOUS, pr->source);
 	if (r == NULL)
 		return NULL;
 	rec_set_error(r, why);
@@ -120,7 +134,7 @@ ambiguous(struct pool_result *pr, const char *why)
 	}
 	if (pr->rc == LDAP_SIZELIMIT_EXCEEDED)
 		rec_add_candidate(r, "(more: size limit)");
-	return &r->hdr;
+	return finish(r);
 }
 
 /* Several entries: let mailbox_filter choose. */
@@ -162,7 +176,7 @@ fetch_account(void *arg)
 		return v;
 	int n = ldap_count_entries(pr.ld, pr.msg);
 	if (n == 0 && pr.rc == LDAP_SUCCESS)
-		v = &rec_new(DIR_NOTFOUND, pr.source)->hdr;
+		v = not_found(pr.source);
 	else if (n == 1 && pr.rc == LDAP_SUCCESS)
 		v = one_entry(f->ld, &pr, ldap_first_entry(pr.ld, pr.msg));
 	else
@@ -175,8 +189,8 @@ fetch_account(void *arg)
 static int
 holds(const struct ldap_rec *r, const char *key)
 {
-	for (size_t i = 0; i < r->addrs.n; i++)
-		if (strcmp(r->addrs.v[i], key) == 0)
+	for (size_t i = 0; i < r->acct.naddrs; i++)
+		if (strcmp(r->acct.addrs[i], key) == 0)
 			return 1;
 	return 0;
 }
@@ -186,7 +200,8 @@ static struct cache_val *
 pick_holder(struct fetch *f, struct pool_result *pr, const char *want,
 	    int *count)
 {
-	struct ldap_rec *found = NULL, *amb = NULL;
+	struct ldap_rec *found = NULL;
+	struct rec_build *amb = NULL;
 	*count = 0;
 	for (LDAPMessage *e = ldap_first_entry(pr->ld, pr->msg); e != NULL;
 	     e = ldap_next_entry(pr->ld, e)) {
@@ -205,16 +220,16 @@ pick_holder(struct fetch *f, struct pool_result *pr, const char *want,
 			snprintf(why, sizeof(why), "several entries hold %.500s",
 				 want);
 			rec_set_error(amb, why);
-			rec_add_candidate(amb, found->id);
+			rec_add_candidate(amb, found->acct.id);
 		}
 		if (amb != NULL)
-			rec_add_candidate(amb, r->id);
+			rec_add_candidate(amb, r->acct.id);
 		cache_val_put(&r->hdr);
 	}
 	if (*count <= 1)
 		return found ? &found->hdr : NULL;
 	cache_val_put(&found->hdr);
-	return amb ? &amb->hdr : error_rec(pr->source, "out of memory");
+	return amb ? finish(amb) : error_rec(pr->source, "out of memory");
 }
 
 /* The holder of the key (exact, else its catch-all) among pr's
@@ -270,7 +285,7 @@ fetch_owner(void *arg)
 		return v;
 	v = holder(f, &pr, &n);
 	if (n == 0)
-		v = &rec_new(DIR_NOTFOUND, pr.source)->hdr;
+		v = not_found(pr.source);
 	ldap_pool_done(f->ld->pool, &pr);
 	if (n > 1)
 		v = owner_mailbox(f, v);

@@ -39,52 +39,50 @@ strv_clear(struct strv *v)
 	free(v->v);
 }
 
-/* cache_val free function of a record. */
-static void
-rec_free(struct cache_val *cv)
+/* Throw a record being built away. */
+void
+rec_discard(struct rec_build *b)
 {
-	struct ldap_rec *r = (struct ldap_rec *)cv;
-	free(r->source);
-	free(r->error);
-	free(r->candidates);
-	free(r->id);
-	free(r->name);
-	free(r->home);
-	strv_clear(&r->addrs);
-	strv_clear(&r->dels);
-	free(r);
+	if (b == NULL)
+		return;
+	free(b->source);
+	free(b->error);
+	free(b->candidates);
+	free(b->id);
+	free(b->name);
+	free(b->home);
+	strv_clear(&b->addrs);
+	strv_clear(&b->dels);
+	free(b);
 }
 
 /* A new, empty record. */
-struct ldap_rec *
+struct rec_build *
 rec_new(enum dir_status st, const char *source)
 {
-	struct ldap_rec *r = calloc(1, sizeof(*r));
-	if (r == NULL)
+	struct rec_build *b = calloc(1, sizeof(*b));
+	if (b == NULL)
 		return NULL;
-	enum cache_kind k = st == DIR_OK ? CV_POSITIVE :
-			    st == DIR_ERROR ? CV_ERROR : CV_NEGATIVE;
-	cache_val_init(&r->hdr, k, rec_free);
-	r->status = st;
-	r->source = strdup(source ? source : "");
-	if (r->source == NULL) {
-		free(r);
+	b->status = st;
+	b->source = strdup(source ? source : "");
+	if (b->source == NULL) {
+		free(b);
 		return NULL;
 	}
-	return r;
+	return b;
 }
 
 /* Set the error text (replacing any earlier one). */
 void
-rec_set_error(struct ldap_rec *r, const char *msg)
+rec_set_error(struct rec_build *b, const char *msg)
 {
-	free(r->error);
-	r->error = strdup(msg);
+	free(b->error);
+	b->error = strdup(msg);
 }
 
 /* Add one candidate DN to the record's list (truncated when full). */
 void
-rec_add_candidate(struct ldap_rec *r, const char *dn)
+rec_add_candidate(struct rec_build *r, const char *dn)
 {
 	size_t len = r->candidates ? strlen(r->candidates) : 0;
 	char *c;
@@ -149,7 +147,7 @@ value_str(const struct berval *bv, char *buf, size_t size)
 
 /* Add the key of one address value (skipped if it does not parse). */
 static int
-push_addr(struct ldap_rec *r, const char *text, const struct norm_opts *n)
+push_addr(struct rec_build *r, const char *text, const struct norm_opts *n)
 {
 	char key[KEY_BUF];
 	enum addr_status perr;
@@ -160,7 +158,7 @@ push_addr(struct ldap_rec *r, const char *text, const struct norm_opts *n)
 
 /* Addresses from plain (proxy = 0) or typed (proxy = 1) values. */
 static int
-add_addrs(struct ldap_rec *r, const struct berval *vals, int proxy,
+add_addrs(struct rec_build *r, const struct berval *vals, int proxy,
 	  const struct norm_opts *n)
 {
 	char buf[1100];
@@ -234,7 +232,7 @@ struct gather {
 
 /* Dispatch one attribute with its values. */
 static int
-take_attr(struct ldap_rec *r, struct gather *g, const struct berval *a,
+take_attr(struct rec_build *r, struct gather *g, const struct berval *a,
 	  const struct berval *vals, const struct ldap_opts *o,
 	  const struct norm_opts *n)
 {
@@ -262,7 +260,7 @@ take_attr(struct ldap_rec *r, struct gather *g, const struct berval *a,
 
 /* Walk the attributes of e once (ldap_get_attribute_ber). */
 static int
-walk(struct ldap_rec *r, struct gather *g, LDAP *ld, LDAPMessage *e,
+walk(struct rec_build *r, struct gather *g, LDAP *ld, LDAPMessage *e,
      const struct ldap_opts *o, const struct norm_opts *n)
 {
 	BerElement *ber = NULL;
@@ -283,7 +281,7 @@ walk(struct ldap_rec *r, struct gather *g, LDAP *ld, LDAPMessage *e,
 
 /* Home server short name from the home attribute, else homeMDB. */
 static void
-set_home(struct ldap_rec *r, const struct gather *g)
+set_home(struct rec_build *r, const struct gather *g)
 {
 	char name[256];
 	const char *v = g->home ? g->home : g->mdb;
@@ -291,22 +289,91 @@ set_home(struct ldap_rec *r, const struct gather *g)
 		r->home = strdup(name);
 }
 
-/* Point the public dir_account at the record's storage. */
-static void
-publish(struct ldap_rec *r)
+/* Octets of s with its NUL; 0 for NULL. */
+static size_t
+size_of(const char *s)
 {
-	r->acct.id = r->id;
-	r->acct.name = r->name ? r->name : r->id;
-	r->acct.addrs = (const char *const *)r->addrs.v;
-	r->acct.naddrs = r->addrs.n;
-	r->acct.home = r->home;
-	r->acct.delegates = (const char *const *)r->dels.v;
-	r->acct.ndelegates = r->dels.n;
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+/* Copy s to *at and advance it; NULL stays NULL. */
+static char *
+put(char **at, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *c = memcpy(*at, s, n);
+	*at += n;
+	return c;
+}
+
+/* Copy n strings into slots, the strings themselves at *at. */
+static const char *const *
+put_strv(const char **slots, const struct strv *from, char **at)
+{
+	for (size_t i = 0; i < from->n; i++)
+		slots[i] = put(at, from->v[i]);
+	return from->n ? slots : NULL;
+}
+
+/* cache_val free function of a finished record: the block is the record. */
+static void
+rec_free(struct cache_val *cv)
+{
+	free(cv);
+}
+
+/*
+ * A cached directory holds many records for a long time: one block per
+ * record instead of a dozen allocations saves the allocator's per-chunk
+ * overhead and rounding, and the builder's bookkeeping stays behind.
+ */
+struct ldap_rec *
+rec_finish(struct rec_build *b)
+{
+	size_t strs = size_of(b->source) + size_of(b->error) +
+		      size_of(b->candidates) + size_of(b->id) +
+		      size_of(b->name) + size_of(b->home);
+	for (size_t i = 0; i < b->addrs.n; i++)
+		strs += size_of(b->addrs.v[i]);
+	for (size_t i = 0; i < b->dels.n; i++)
+		strs += size_of(b->dels.v[i]);
+	size_t nptr = b->addrs.n + b->dels.n;
+	struct ldap_rec *r = malloc(sizeof(*r) + nptr * sizeof(char *) + strs);
+	if (r == NULL) {
+		rec_discard(b);
+		return NULL;
+	}
+	const char **slots = (const char **)(r + 1);
+	char *at = (char *)(slots + nptr);
+	enum cache_kind k = b->status == DIR_OK	   ? CV_POSITIVE :
+			    b->status == DIR_ERROR ? CV_ERROR :
+						     CV_NEGATIVE;
+	cache_val_init(&r->hdr, k, rec_free);
+	r->status = b->status;
+	r->ncandidates = b->ncandidates;
+	r->source = put(&at, b->source);
+	r->error = put(&at, b->error);
+	r->candidates = put(&at, b->candidates);
+	memset(&r->acct, 0, sizeof(r->acct));
+	if (b->status == DIR_OK) {
+		r->acct.id = put(&at, b->id);
+		r->acct.name = b->name ? put(&at, b->name) : r->acct.id;
+		r->acct.home = put(&at, b->home);
+		r->acct.addrs = put_strv(slots, &b->addrs, &at);
+		r->acct.naddrs = b->addrs.n;
+		r->acct.delegates = put_strv(slots + b->addrs.n, &b->dels, &at);
+		r->acct.ndelegates = b->dels.n;
+		r->acct.is_group = b->is_group;
+	}
+	rec_discard(b);
+	return r;
 }
 
 /* Build the account of entry e into r. */
 int
-rec_fill(struct ldap_rec *r, LDAP *ld, LDAPMessage *e,
+rec_fill(struct rec_build *r, LDAP *ld, LDAPMessage *e,
 	 const struct ldap_opts *o, const struct norm_opts *norm)
 {
 	struct gather g;
@@ -316,12 +383,11 @@ rec_fill(struct ldap_rec *r, LDAP *ld, LDAPMessage *e,
 	    walk(r, &g, ld, e, o, norm) != 0)
 		goto out;
 	set_home(r, &g);
-	r->acct.is_group = g.group;
+	r->is_group = g.group;
 	for (size_t i = 0; g.group && i < g.members.n; i++)
 		if (strv_push(&r->dels, g.members.v[i],
 			      strlen(g.members.v[i])) != 0)
 			goto out;
-	publish(r);
 	rc = 0;
 out:
 	free(g.home);

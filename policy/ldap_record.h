@@ -18,27 +18,45 @@ struct strv {
 	size_t n, cap;
 };
 
+/*
+ * A finished record, in one allocation: what the cache holds and lookups
+ * borrow. Nothing changes it once built.
+ */
 struct ldap_rec {
 	struct cache_val hdr;
 	enum dir_status status;
-	struct dir_account acct;
-	char *source;     /* URI that answered (allocated: records are cached) */
-	char *error;      /* NULL unless an error or ambiguous answer */
-	char *candidates; /* NULL unless ambiguous: "dn; dn; ..." */
+	unsigned ncandidates;
+	struct dir_account acct; /* DIR_OK: the account; zero otherwise */
+	const char *source;      /* URI that answered */
+	const char *error;       /* NULL unless an error or ambiguous answer */
+	const char *candidates;  /* NULL unless ambiguous: "dn; dn; ..." */
+};
+
+/* A record being built from entries (separate allocations). */
+struct rec_build {
+	enum dir_status status;
+	char *source, *error, *candidates;
 	unsigned ncandidates;
 	char *id, *name, *home;
 	struct strv addrs, dels;
+	bool is_group;
 };
 
 /* A new record with the given status; NULL when out of memory. */
-struct ldap_rec *rec_new(enum dir_status st, const char *source);
+struct rec_build *rec_new(enum dir_status st, const char *source);
 /* Build the account of one entry; 0, or -1 when out of memory. */
-int rec_fill(struct ldap_rec *r, LDAP *ld, LDAPMessage *e,
+int rec_fill(struct rec_build *b, LDAP *ld, LDAPMessage *e,
 	     const struct ldap_opts *o, const struct norm_opts *norm);
 /* Set the error text of a record (kept NULL on no memory). */
-void rec_set_error(struct ldap_rec *r, const char *msg);
+void rec_set_error(struct rec_build *b, const char *msg);
 /* Add a candidate DN (ambiguous answers). */
-void rec_add_candidate(struct ldap_rec *r, const char *dn);
+void rec_add_candidate(struct rec_build *b, const char *dn);
+/* Throw a record being built away. */
+void rec_discard(struct rec_build *b);
+/* The finished record (b is consumed either way); NULL when out of
+ * memory. The block holds the struct, the pointer arrays and every
+ * string: one allocation per cached answer. */
+struct ldap_rec *rec_finish(struct rec_build *b);
 /* The folded, normalised DN of an entry (malloc'd) or NULL. */
 char *entry_dn(LDAP *ld, LDAPMessage *e);
 

@@ -37,7 +37,7 @@ step configure ../../configure -q &&
 	step build make -j2 &&
 	step check make -j2 check
 step distcheck make -j2 distcheck \
-	TESTS="tests/unit/test_address tests/unit/test_identity tests/unit/test_reply tests/unit/test_decide tests/unit/test_dir_file tests/unit/test_header_from tests/unit/test_config tests/milter/protocol.sh"
+	TESTS="tests/unit/test_address tests/unit/test_identity tests/unit/test_reply tests/unit/test_decide tests/unit/test_dir_file tests/unit/test_header_from tests/unit/test_config tests/unit/test_cache tests/milter/protocol.sh"
 cd "$SRC"
 # their build folders live inside this tree: a folder configured from
 # another checkout would test that checkout's code

@@ -9,7 +9,8 @@ UNIT_TESTS = \
 	tests/unit/test_decide \
 	tests/unit/test_dir_file \
 	tests/unit/test_header_from \
-	tests/unit/test_config
+	tests/unit/test_config \
+	tests/unit/test_cache
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -34,4 +35,7 @@ tests_unit_test_header_from_LDADD = $(UNIT_LIBS)
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(CMOCKA_LIBS) $(CONF_LIBS) $(POLICY_LIBS)
+tests_unit_test_cache_SOURCES = tests/unit/test_cache.c
+tests_unit_test_cache_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cache_LDADD = $(CMOCKA_LIBS) libdirldap.a $(POLICY_LIBS) -lpthread
 EXTRA_DIST += tests/unit/data

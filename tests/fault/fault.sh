@@ -76,7 +76,7 @@ start() {
 	rm -f "$T/om.sock"
 	"$FILTER" -f -c "$T/policy.conf" >> "$T/filter.log" 2>&1 &
 	fpid=$!
-	for i in $(seq 1 100); do [ -S "$T/om.sock" ] && return 0; sleep 0.1; done
+	for i in $(seq 1 300); do [ -S "$T/om.sock" ] && return 0; sleep 0.1; done
 	return 1
 }
 
@@ -91,7 +91,7 @@ reload_and_wait() {
 	local before i
 	before=$(grep -c 'event=reload' "$T/filter.log")
 	kill -USR1 "$fpid"
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		[ "$(grep -c 'event=reload' "$T/filter.log")" -gt "$before" ] && return 0
 		sleep 0.1
 	done

@@ -55,7 +55,7 @@ sed -e "s|^socket = .*|socket = \"unix:$T/milter.sock\"|" \
 
 "$FILTER" -f -c "$T/policy.conf" > "$T/filter.log" 2>&1 &
 pid=$!
-for i in $(seq 1 50); do
+for i in $(seq 1 300); do
 	[ -S "$T/milter.sock" ] && break
 	sleep 0.1
 done

@@ -53,7 +53,7 @@ start_filter() {
 	"$FILTER" -f -c "$T/policy.conf" >> "$T/filter.log" 2>&1 &
 	pid=$!
 	i=0
-	while [ ! -S "$T/milter.sock" ] && [ $i -lt 50 ]; do
+	while [ ! -S "$T/milter.sock" ] && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -61,10 +61,10 @@ start_filter() {
 }
 
 # wait_log PATTERN COUNT - until the log holds COUNT lines matching PATTERN
-# (at most 10 s); a reload may wait for a freshly written file to settle.
+# (at most 30 s); a reload may wait for a freshly written file to settle.
 wait_log() {
 	i=0
-	while [ "$(grep -c "$1" "$T/filter.log")" -lt "$2" ] && [ $i -lt 100 ]; do
+	while [ "$(grep -c "$1" "$T/filter.log")" -lt "$2" ] && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -212,7 +212,7 @@ else
 fi
 tcase "archive: accepted message" alice "<alice@example.com>" mail accept
 i=0
-while [ ! -f "$T/notice.txt" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -f "$T/notice.txt" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 if [ -f "$T/notice.txt" ] && grep -q "^ARGS: -i -f  -- postmaster@example.com" "$T/notice.txt" &&
     grep -q "did not have permission to use the originator address" "$T/notice.txt" &&
     grep -q "^   alice$" "$T/notice.txt" && grep -q "^   192.0.2.10$" "$T/notice.txt" &&

@@ -132,10 +132,10 @@ om_restart() {
 	om_conf && om_start
 }
 
-# om_log_wait ERE - wait up to 5 s for a filter log line matching ERE.
+# om_log_wait ERE - wait up to 20 s for a filter log line matching ERE.
 om_log_wait() {
 	local i
-	for i in $(seq 1 50); do
+	for i in $(seq 1 200); do
 		grep -Eq -- "$1" "$OM_LOG" && return 0
 		sleep 0.1
 	done

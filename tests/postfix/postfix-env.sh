@@ -266,10 +266,10 @@ pf_reply_to() {
 		}'
 }
 
-# pf_log_wait ERE - wait up to 10 s for a mail log line matching ERE.
+# pf_log_wait ERE - wait up to 30 s for a mail log line matching ERE.
 pf_log_wait() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		grep -Eq -- "$1" "$PF_DIR/maillog" && return 0
 		sleep 0.1
 	done

@@ -43,7 +43,7 @@ sed -e "s|^socket = .*|socket = \"unix:$T/om.sock\"|" \
     "$SRC/conf/policy.conf" > "$T/policy.conf"
 "$B/origin-milter" -f -c "$T/policy.conf" > "$T/filter.log" 2>&1 &
 fpid=$!
-for i in $(seq 1 100); do [ -S "$T/om.sock" ] && break; sleep 0.1; done
+for i in $(seq 1 300); do [ -S "$T/om.sock" ] && break; sleep 0.1; done
 if [ ! -S "$T/om.sock" ]; then
 	notok "filter starts: $(tail -3 "$T/filter.log")"
 	exit 1

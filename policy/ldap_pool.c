@@ -300,9 +300,12 @@ open_one(const struct ldap_opts *o, struct slot *s, const char *uri,
 	}
 	rc = secure_and_bind(ld, o, uri, budget, err, errsz);
 	bool cut = watch_disarm(&s->watch);
-	if (rc == LDAP_SUCCESS && !cut)
+	if (rc == LDAP_SUCCESS && !cut && !s->watch.self)
 		return ld;
-	if (cut)
+	if (s->watch.self)
+		snprintf(err, errsz, "%s: connected to itself: nothing listens "
+			 "on that port", uri);
+	else if (cut)
 		snprintf(err, errsz, "%s: no answer in time", uri);
 	ldap_unbind_ext_s(ld, NULL, NULL);
 	return NULL;

@@ -3,8 +3,10 @@
  * set-ups past their deadline (see ldap_watchdog.h for why).
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "ldap_watchdog.h"
@@ -105,7 +107,56 @@ watchdog_free(struct watchdog *wd)
 	free(wd);
 }
 
-/* libldap connected: remember the socket (cut at once if late). */
+/*
+ * True if the TCP socket fd is connected to itself. A connect to a local
+ * port nothing listens on, when that port lies in the ephemeral range, may
+ * be given the same port as its source: TCP's simultaneous open then
+ * "connects" the socket to itself. While a server on such a port is down,
+ * a busy filter retrying thousands of times a second would hit this about
+ * once a second and hold the port, so the server could not start again.
+ */
+static bool
+self_connected(int fd)
+{
+	struct sockaddr_storage a, b;
+	socklen_t la = sizeof(a), lb = sizeof(b);
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&a, &la) != 0 ||
+	    getpeername(fd, (struct sockaddr *)&b, &lb) != 0 || la != lb ||
+	    a.ss_family != b.ss_family)
+		return false;
+	if (a.ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)&a, *y = (const void *)&b;
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)&a,
+					  *y = (const void *)&b;
+		return x->sin6_port == y->sin6_port &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr,
+			      sizeof(x->sin6_addr)) == 0;
+	}
+	return false;
+}
+
+/* Drop a self-connected socket so that the port is free at once: a
+ * shutdown would exchange FINs with itself and leave the port in
+ * TIME_WAIT for a minute (a listener's SO_REUSEADDR does not help, as the
+ * client socket lacks it); connecting to AF_UNSPEC takes the socket to
+ * CLOSED, releases the port, and makes libldap's next read or write fail
+ * as a lost server. */
+static void
+drop_self(int fd)
+{
+	struct sockaddr none;
+	memset(&none, 0, sizeof(none));
+	none.sa_family = AF_UNSPEC;
+	if (connect(fd, &none, sizeof(none)) != 0)
+		shutdown(fd, SHUT_RDWR);
+}
+
+/* libldap connected: remember the socket (cut at once if late, or if it
+ * is connected to itself: the set-up then fails as "server down"). */
 static int
 on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
 	   struct ldap_conncb *ctx)
@@ -116,8 +167,12 @@ on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
 	struct watch *w = ctx->lc_arg;
 	int fd = -1;
 	ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd);
+	bool self = self_connected(fd);
+	if (self)
+		drop_self(fd);
 	pthread_mutex_lock(&w->wd->lock);
 	w->fd = fd;
+	w->self = w->self || self;
 	if (w->armed && w->fired)
 		fire(w);
 	pthread_mutex_unlock(&w->wd->lock);
@@ -146,7 +201,7 @@ watch_init(struct watch *w, struct watchdog *wd)
 	w->cb.lc_del = on_close;
 	w->cb.lc_arg = w;
 	w->fd = -1;
-	w->armed = w->fired = false;
+	w->armed = w->fired = w->self = false;
 }
 
 /* Arm w until deadline. */
@@ -163,7 +218,7 @@ watch_arm(struct watch *w, const struct timespec *deadline)
 	if (rc == 0) {
 		w->deadline = *deadline;
 		w->fd = -1;
-		w->fired = false;
+		w->fired = w->self = false;
 		w->armed = true;
 		w->next = wd->armed;
 		wd->armed = w;

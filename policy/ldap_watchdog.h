@@ -26,6 +26,7 @@ struct watch {
 	struct timespec deadline;
 	int fd;                  /* -1 until libldap has connected */
 	bool armed, fired;
+	bool self;               /* the socket was connected to itself (cut) */
 };
 
 /* A watchdog; its thread starts with the first watch. */

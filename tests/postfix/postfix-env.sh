@@ -56,7 +56,7 @@ pf_port_busy() {
 pf_free_port() {
 	local i p
 	for i in $(seq 1 50); do
-		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		p=$((20000 + RANDOM % 12000))  # below the ephemeral range
 		pf_port_busy "$p" || { echo "$p"; return 0; }
 	done
 	pf_die "no free port after 50 tries"

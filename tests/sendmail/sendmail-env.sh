@@ -88,7 +88,7 @@ sm_fetch() {
 sm_free_port() {
 	local i p
 	for i in $(seq 1 50); do
-		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		p=$((20000 + RANDOM % 12000))  # below the ephemeral range
 		sm_port_busy "$p" || { echo "$p"; return 0; }
 	done
 	sm_die "no free port after 50 tries"

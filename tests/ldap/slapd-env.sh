@@ -135,8 +135,9 @@ slapd_env_start() {
 	# Ports below Linux's ephemeral range (32768-60999): while slapd is
 	# down (the fault tests kill it), no client's outgoing connection can
 	# be given its port, so it can always start again on it.
+	# SLAPD_ENV_PORT forces a port (to reproduce a run).
 	for try in $(seq 1 20); do
-		SLAPD_PORT=$((20000 + (RANDOM % 6000) * 2))
+		SLAPD_PORT=${SLAPD_ENV_PORT:-$((20000 + (RANDOM % 6000) * 2))}
 		SLAPD_URI="ldap://127.0.0.1:$SLAPD_PORT"
 		SLAPD_LDAPS_URI="ldaps://127.0.0.1:$((SLAPD_PORT + 1))"
 		export SLAPD_DIR SLAPD_PORT SLAPD_URI SLAPD_LDAPS_URI \

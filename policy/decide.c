@@ -20,13 +20,18 @@
 static void
 add_fact(struct verdict *v, const char *key, const char *value)
 {
-	size_t n = strlen(v->facts), cap = sizeof(v->facts);
+	size_t n = strlen(v->facts), cap = sizeof(v->facts), kl = strlen(key);
 	bool quote = value[0] == '\0' || strpbrk(value, " \"\\=") != NULL;
 
-	if (n + strlen(key) + 4 >= cap)
+	if (n + kl + 4 >= cap)
 		return;
-	n += (size_t)snprintf(v->facts + n, cap - n, "%s%s=%s", n ? " " : "",
-			      key, quote ? "\"" : "");
+	if (n > 0)
+		v->facts[n++] = ' ';
+	memcpy(v->facts + n, key, kl);
+	n += kl;
+	v->facts[n++] = '=';
+	if (quote)
+		v->facts[n++] = '"';
 	for (const char *p = value; *p && n + 4 < cap; p++) {
 		if (quote && (*p == '"' || *p == '\\'))
 			v->facts[n++] = '\\';
@@ -124,14 +129,22 @@ static void
 account_facts(struct verdict *v, const struct dir_lookup *l)
 {
 	const struct dir_account *a = l->acct;
-	char list[1024] = "";
+	char list[1024];
 	size_t n = 0;
 
+	list[0] = '\0';
 	copy_bounded(v->account, sizeof(v->account), a->name, strlen(a->name));
 	add_fact(v, "account_id", a->id);
-	for (size_t i = 0; i < a->naddrs && n + 1 < sizeof(list); i++)
-		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
-				      i ? "," : "", a->addrs[i]);
+	for (size_t i = 0; i < a->naddrs; i++) { /* whole addresses only */
+		size_t len = strlen(a->addrs[i]);
+		if (n + len + 2 > sizeof(list))
+			break;
+		if (i > 0)
+			list[n++] = ',';
+		memcpy(list + n, a->addrs[i], len);
+		n += len;
+		list[n] = '\0';
+	}
 	add_fact(v, "addresses", list[0] ? list : "(none)");
 	add_fact(v, "home", a->home ? a->home : "(none)");
 	add_fact(v, "source", l->trace.source);

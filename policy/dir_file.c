@@ -399,8 +399,22 @@ static void
 trace_source(struct file_dir *fd, const struct file_entry *e,
 	     struct dir_lookup *out)
 {
-	snprintf(out->trace.source, sizeof(out->trace.source), "file:%s:%u",
-		 fd->path, e->line);
+	char *t = out->trace.source, digits[12];
+	size_t cap = sizeof(out->trace.source), n = 0, nd = 0;
+	unsigned line = e->line;
+
+	/* "file:PATH:LINE" without printf: this runs for every message */
+	do
+		digits[nd++] = (char)('0' + line % 10);
+	while ((line /= 10) != 0 && nd < sizeof(digits));
+	n = copy_bounded(t, cap, "file:", 5);
+	n += copy_bounded(t + n, cap - n, fd->path, strlen(fd->path));
+	if (n + nd + 2 <= cap) {
+		t[n++] = ':';
+		while (nd > 0)
+			t[n++] = digits[--nd];
+		t[n] = '\0';
+	}
 }
 
 /* Login -> exactly one mailbox. */

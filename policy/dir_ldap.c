@@ -16,6 +16,7 @@
 #include "ldap_opts.h"
 #include "ldap_pool.h"
 #include "ldap_record.h"
+#include "textutil.h"
 
 #define FILTER_MAX 4096
 #define SIZELIMIT 32
@@ -292,6 +293,13 @@ fetch_owner(void *arg)
 	return v;
 }
 
+/* Copy s (NULL: empty) into dst, bounded. */
+static void
+copy_str(char *dst, size_t size, const char *s)
+{
+	copy_bounded(dst, size, s ? s : "", s ? strlen(s) : 0);
+}
+
 /* Copy a record's answer into the lookup; keeps the reference if OK. */
 static void
 answer(struct dir_lookup *out, struct cache_val *v,
@@ -307,12 +315,11 @@ answer(struct dir_lookup *out, struct cache_val *v,
 	out->status = r->status;
 	out->trace.from_cache = info->from_cache;
 	out->trace.stale = info->stale;
-	snprintf(out->trace.source, sizeof(out->trace.source), "%s",
-		 r->source ? r->source : "");
-	snprintf(out->trace.error, sizeof(out->trace.error), "%s",
-		 r->error ? r->error : "");
-	snprintf(out->trace.candidates, sizeof(out->trace.candidates), "%s",
-		 r->candidates ? r->candidates : "");
+	/* every message's lookup comes here: copies, not printf */
+	copy_str(out->trace.source, sizeof(out->trace.source), r->source);
+	copy_str(out->trace.error, sizeof(out->trace.error), r->error);
+	copy_str(out->trace.candidates, sizeof(out->trace.candidates),
+		 r->candidates);
 	out->trace.ncandidates = r->ncandidates;
 	if (r->status == DIR_OK) {
 		out->acct = &r->acct;

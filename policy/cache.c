@@ -34,7 +34,7 @@ struct shard {
 	pthread_mutex_t lock;
 	pthread_cond_t done;       /* broadcast when a fetch completes */
 	struct entry **table;
-	size_t nbuckets, count;
+	size_t nbuckets;
 	struct entry *head, *tail;
 	unsigned long hits, misses, negative_hits, stale_hits, coalesced,
 		evictions;
@@ -201,7 +201,6 @@ drop(struct shard *c, struct entry *e)
 	lru_unlink(c, e);
 	cache_val_put(e->val);
 	cache_val_put(e->err);
-	c->count--;
 	atomic_fetch_sub(c->total, 1);
 	free(e);
 }
@@ -242,7 +241,6 @@ insert_pending(struct shard *c, const char *key)
 	e->hnext = c->table[b];
 	c->table[b] = e;
 	lru_front(c, e);
-	c->count++;
 	atomic_fetch_add(c->total, 1);
 	return e;
 }
@@ -447,7 +445,6 @@ cache_stats(struct cache *c, char *buf, size_t size)
 	for (size_t i = 0; i < c->nshards; i++) {
 		struct shard *s = &c->shards[i];
 		pthread_mutex_lock(&s->lock);
-		sum.count += s->count;
 		sum.hits += s->hits;
 		sum.negative_hits += s->negative_hits;
 		sum.stale_hits += s->stale_hits;
@@ -459,7 +456,7 @@ cache_stats(struct cache *c, char *buf, size_t size)
 	snprintf(buf, size,
 		 "cache entries=%zu/%zu hits=%lu (negative %lu, stale %lu) "
 		 "misses=%lu coalesced=%lu evictions=%lu shards=%zu",
-		 sum.count, c->p.size, sum.hits, sum.negative_hits,
+		 atomic_load(&c->total), c->p.size, sum.hits, sum.negative_hits,
 		 sum.stale_hits, sum.misses, sum.coalesced, sum.evictions,
 		 c->nshards);
 }

@@ -8,7 +8,6 @@
  *                    else 554 not owner; directory trouble 451 (or as the
  *                    admin chose).
  */
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 

@@ -8,6 +8,9 @@
  * the TCP connection) would hold a filter thread forever. The watchdog
  * learns each new socket through LDAP_OPT_CONNECT_CB and shuts it down
  * when the set-up's deadline passes, so the handshake fails at once.
+ * Being the connect callback, it also drops a socket that TCP connected
+ * to itself (a dead server on a local ephemeral port) and says so in
+ * watch.self, so the port is free for the server to start again.
  */
 #ifndef POLICY_LDAP_WATCHDOG_H
 #define POLICY_LDAP_WATCHDOG_H

@@ -89,6 +89,21 @@ export TSAN_OPTIONS="log_path=$R/tsan:halt_on_error=0:second_deadlock_stack=1:su
 echo "1..14"
 start=$(date +%s)
 
+# under_valgrind NAME SCRIPT LABEL - run a test script whose filter is the
+# valgrind wrapper in $W/vgbin; one TAP line, the failed cases as comments.
+under_valgrind() {
+	local log=$W/plain/vg-$1.log rc tot
+	top_srcdir=$SRC top_builddir=$W/vgbin CMOCKA_MESSAGE_OUTPUT=TAP \
+		timeout 300 bash "$SRC/$2" > "$log" 2>&1
+	rc=$?
+	tot=$(grep -c '^ok' "$log")
+	if [ $rc -eq 0 ]; then ok "$3 with the filter under valgrind ($tot ok)"
+	else
+		notok "$3 with the filter under valgrind"
+		grep '^not ok' "$log" | sed 's/^/# /'
+	fi
+}
+
 # ---------------------------------------------------------- ASan + UBSan
 if wants asan; then
 	if build "$W/asan" --enable-sanitizers; then
@@ -133,24 +148,8 @@ exec valgrind -q --error-exitcode=99 --leak-check=full \
 	--track-origins=yes --log-file="$R/vg.%p" "$W/plain/origin-milter" "\$@"
 VG
 		chmod +x "$W/vgbin/origin-milter"
-		top_srcdir=$SRC top_builddir=$W/vgbin CMOCKA_MESSAGE_OUTPUT=TAP \
-			timeout 300 bash "$SRC/tests/milter/protocol.sh" > "$W/plain/vg-protocol.log" 2>&1
-		rc=$?
-		tot=$(grep -c '^ok' "$W/plain/vg-protocol.log")
-		if [ $rc -eq 0 ]; then ok "protocol tests with the filter under valgrind ($tot ok)"
-		else
-			notok "protocol tests with the filter under valgrind"
-			grep '^not ok' "$W/plain/vg-protocol.log" | sed 's/^/# /'
-		fi
-		top_srcdir=$SRC top_builddir=$W/vgbin \
-			timeout 300 bash "$SRC/tests/hostile/hostile.sh" > "$W/plain/vg-hostile.log" 2>&1
-		rc=$?
-		tot=$(grep -c '^ok' "$W/plain/vg-hostile.log")
-		if [ $rc -eq 0 ]; then ok "hostile-input tests with the filter under valgrind ($tot ok)"
-		else
-			notok "hostile-input tests with the filter under valgrind"
-			grep '^not ok' "$W/plain/vg-hostile.log" | sed 's/^/# /'
-		fi
+		under_valgrind protocol tests/milter/protocol.sh "protocol tests"
+		under_valgrind hostile tests/hostile/hostile.sh "hostile-input tests"
 		bad=
 		for f in $(reports vg); do [ -s "$f" ] && bad="$bad $f"; done
 		if [ -z "$bad" ]; then ok "no valgrind error or definite leak ($(reports vg | wc -l) filter runs)"

@@ -15,7 +15,7 @@ extern cfg_opt_t ldap_conf_opts[];
  * top-level configuration); errors go through cfg_error (file:line). */
 void ldap_conf_set_validators(cfg_t *cfg);
 
-struct ldap_opts; /* defined in policy/dir_ldap.h */
+struct ldap_opts; /* defined in policy/directory/ldap/dir_ldap.h */
 
 /* Options from a parsed "ldap" section; NULL with a message on error
  * (e.g. an unreadable bind_password_file). */

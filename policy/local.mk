@@ -1,4 +1,5 @@
-# policy/local.mk - the decision engine and directory backends (no libmilter).
+# policy/local.mk - the decision engine (no libmilter, no I/O); the directory
+# backends are added by policy/directory/local.mk.
 noinst_LIBRARIES += libpolicy.a
 libpolicy_a_CFLAGS = $(AM_CFLAGS) $(IDN2_CFLAGS)
 libpolicy_a_SOURCES = \
@@ -12,9 +13,7 @@ libpolicy_a_SOURCES = \
 	policy/header_from.c policy/header_from.h \
 	policy/cidr.c policy/cidr.h \
 	policy/strmap.c policy/strmap.h \
-	policy/arena.c policy/arena.h \
-	policy/directory.c policy/directory.h \
-	policy/dir_file.c policy/dir_file.h
+	policy/arena.c policy/arena.h
 POLICY_LIBS = libpolicy.a $(IDN2_LIBS)
 
-include policy/ldap.mk
+include policy/directory/local.mk

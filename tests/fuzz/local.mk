@@ -40,7 +40,7 @@ tests_fuzz_replay_callbacks_SOURCES = tests/fuzz/replay.c \
 tests_fuzz_replay_callbacks_CFLAGS = $(REPLAY_CC_OPTS)
 tests_fuzz_replay_callbacks_LDADD = $(CONF_LIBS) $(POLICY_LIBS)
 tests_fuzz_replay_ldapfilter_SOURCES = tests/fuzz/replay.c \
-	tests/fuzz/fuzz_ldapfilter.c policy/ldap_filter.c
+	tests/fuzz/fuzz_ldapfilter.c policy/directory/ldap/ldap_filter.c
 tests_fuzz_replay_ldapfilter_CFLAGS = $(REPLAY_CC_OPTS)
 
 if FUZZING
@@ -96,7 +96,7 @@ tests_fuzz_fuzz_callbacks_LDFLAGS = $(FUZZ_LINK_OPTS)
 tests_fuzz_fuzz_callbacks_LDADD = $(FUZZ_CONF_LIBS)
 
 tests_fuzz_fuzz_ldapfilter_SOURCES = tests/fuzz/fuzz_ldapfilter.c \
-	policy/ldap_filter.c policy/ldap_filter.h
+	policy/directory/ldap/ldap_filter.c policy/directory/ldap/ldap_filter.h
 tests_fuzz_fuzz_ldapfilter_CFLAGS = $(FUZZ_CC_OPTS)
 tests_fuzz_fuzz_ldapfilter_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif

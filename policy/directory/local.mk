@@ -1,0 +1,8 @@
+# policy/directory/local.mk - the directory: its interface and the accounts-file
+# backend (part of libpolicy.a); the LDAP backend and its cache are built by
+# policy/directory/ldap/local.mk.
+libpolicy_a_SOURCES += \
+	policy/directory/directory.c policy/directory/directory.h \
+	policy/directory/dir_file.c policy/directory/dir_file.h
+
+include policy/directory/ldap/local.mk

@@ -16,6 +16,7 @@
 
 #include <confuse.h>
 
+#include "conf_text.h"
 #include "config.h"
 #include "dir_file.h"
 #include "dir_ldap.h"
@@ -119,8 +120,8 @@ on_error(cfg_t *cfg, const char *fmt, va_list ap)
 	if (parse_err[0] != '\0')
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	snprintf(parse_err, sizeof(parse_err), "%s:%d: %s",
-		 cfg->filename ? cfg->filename : parse_file, cfg->line, msg);
+	snprintf(parse_err, sizeof(parse_err), "%s:%d: %s", parse_file,
+		 cfg->line, msg);
 }
 
 /* Index of s in names[], or -1. */
@@ -583,123 +584,36 @@ check_ldap(cfg_t *cfg, char *err, size_t errsz)
 	return 0;
 }
 
-/* State of the section check: where we are in the file's syntax. */
-struct scan {
-	enum { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING } mode;
-	int quote;          /* the quote that opened STRING */
-	int prev;           /* previous character in CODE/BLOCK_COMMENT */
-	int depth;          /* sections open */
-	int open_line[64];  /* line of each open '{' */
-	int line;
-};
-
-/* Feed one character (c) on line sc->line. */
-static void
-scan_char(struct scan *sc, int c)
-{
-	int prev = sc->prev;
-
-	sc->prev = c;
-	switch (sc->mode) {
-	case LINE_COMMENT:
-		if (c == '\n')
-			sc->mode = CODE;
-		return;
-	case BLOCK_COMMENT:
-		if (prev == '*' && c == '/') {
-			sc->mode = CODE;
-			sc->prev = 0;
-		}
-		return;
-	case STRING:
-		if (prev == '\\') {
-			sc->prev = 0; /* an escaped character ends nothing */
-		} else if (c == sc->quote) {
-			sc->mode = CODE;
-		}
-		return;
-	case CODE:
-		break;
-	}
-	if (c == '"' || c == '\'') {
-		sc->mode = STRING;
-		sc->quote = c;
-		sc->prev = 0;
-	} else if (c == '#' || (prev == '/' && c == '/')) {
-		sc->mode = LINE_COMMENT;
-	} else if (prev == '/' && c == '*') {
-		sc->mode = BLOCK_COMMENT;
-		sc->prev = 0;
-	} else if (c == '{') {
-		if (sc->depth < 64)
-			sc->open_line[sc->depth] = sc->line;
-		sc->depth++;
-	} else if (c == '}' && sc->depth > 0) {
-		sc->depth--;
-	}
-}
-
-/* libconfuse takes the end of the file for any missing '}', so a file cut
- * inside a section would load. Check that every section and string is
- * closed; 0, or -1 with "FILE:LINE: message". */
-static int
-check_sections(const char *path, char *err, size_t errsz)
-{
-	FILE *f = fopen(path, "r");
-	struct scan sc = {.mode = CODE, .line = 1};
-	int c;
-
-	if (f == NULL)
-		return 0; /* cfg_parse reports it */
-	while ((c = getc(f)) != EOF) {
-		scan_char(&sc, c);
-		if (c == '\n')
-			sc.line++;
-	}
-	fclose(f);
-	if (sc.mode == STRING) {
-		snprintf(err, errsz, "%s:%d: unterminated string at end of file",
-			 path, sc.line);
-		return -1;
-	}
-	if (sc.depth == 0)
-		return 0;
-	snprintf(err, errsz,
-		 "%s:%d: section opened here is not closed (the file ends "
-		 "inside it)",
-		 path, sc.open_line[sc.depth <= 64 ? sc.depth - 1 : 63]);
-	return -1;
-}
-
-/* Parse the file under the lock. */
+/* Parse the file under the lock: libconfuse reads our comment-free copy
+ * (conf_text.c), so its line numbers are the file's own. */
 static cfg_t *
 parse(const char *path, char *err, size_t errsz)
 {
+	char *text = conf_text_read(path, err, errsz);
 	cfg_t *cfg;
-	int rc;
 
+	if (text == NULL)
+		return NULL;
 	pthread_mutex_lock(&parse_lock);
 	parse_file = path;
 	parse_err[0] = '\0';
 	cfg = cfg_init(top_opts, CFGF_NONE);
-	if (cfg == NULL) {
-		pthread_mutex_unlock(&parse_lock);
+	if (cfg != NULL) {
+		cfg_set_error_function(cfg, on_error);
+		set_validators(cfg);
+		if (cfg_parse_buf(cfg, text) != CFG_SUCCESS) {
+			if (parse_err[0] != '\0')
+				snprintf(err, errsz, "%s", parse_err);
+			else
+				snprintf(err, errsz, "%s: syntax error", path);
+			cfg_free(cfg);
+			cfg = NULL;
+		}
+	} else {
 		snprintf(err, errsz, "%s: out of memory", path);
-		return NULL;
-	}
-	cfg_set_error_function(cfg, on_error);
-	set_validators(cfg);
-	rc = cfg_parse(cfg, path);
-	if (rc != CFG_SUCCESS) {
-		if (rc == CFG_FILE_ERROR)
-			snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		else
-			snprintf(err, errsz, "%s",
-				 parse_err[0] ? parse_err : "syntax error");
-		cfg_free(cfg);
-		cfg = NULL;
 	}
 	pthread_mutex_unlock(&parse_lock);
+	free(text);
 	return cfg;
 }
 
@@ -712,8 +626,6 @@ config_load(const char *path, bool open_dir, char *err, size_t errsz)
 	int rc = -1;
 
 	err[0] = '\0';
-	if (check_sections(path, err, errsz) != 0)
-		return NULL;
 	cfg = parse(path, err, errsz);
 	if (cfg == NULL)
 		return NULL;

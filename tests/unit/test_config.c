@@ -128,12 +128,151 @@ test_errors_name_file_and_line(void **state)
 		     "check_originator");
 	expect_error("socket = \"unix:/x\"\nlog_level = \"loud\"\n", ":2:",
 		     "error | warning");
-	/* a file cut inside a section or a string must not load */
+	/* a file cut inside a section, a string or a comment must not load;
+	 * the error names the line where the open one began */
 	expect_error("log_level = \"info\" # {\n/* { */\npolicy {\n"
 		     "  reject_stage = \"mail\"\n",
-		     ":3:", "not closed");
-	expect_error("reply {\n not_owner = \"554 5.7.1 cut\n", ":3:",
-		     "unterminated string");
+		     ":3:", "section opened here is not closed");
+	expect_error("reply {\n not_owner = \"554 5.7.1 cut\n", ":2:",
+		     "string opened here is not closed");
+	expect_error("log_level = \"info\"\n/* a comment\n\n", ":2:",
+		     "comment opened here is not closed");
+}
+
+/* Comments of every form before an error do not move its line (libconfuse
+ * 3.3 counted a '#' line twice: this error was reported on line 7). */
+static void
+test_comments_keep_line_numbers(void **state)
+{
+	(void)state;
+	expect_error("# one\n# two\nfrobnicate = 1\n", ":3:", "frobnicate");
+	expect_error("## banner ##\n// slashes\n/* a\n   block */\n"
+		     "log_level = \"info\" # trailing\n"
+		     "policy { # open\n  /* x */ require_auth = true // y\n"
+		     "  reject_stage = \"eom\"\n}\n",
+		     ":8:", "must be mail | rcpt | data");
+	/* a '#' or '//' inside a quoted string is not a comment */
+	expect_error("# c\nreply {\n # c\n not_owner = \"554 5.7.1 a # b // c\"\n"
+		     " tempfail = \"554 5.7.1 #\"\n}\n",
+		     ":5:", "must be a 4xx reply");
+}
+
+/* The annotated sample conf/policy.conf with its line `find` replaced by
+ * `repl` (as many lines as it has), written to path; the number of the
+ * line replaced. */
+static int
+plant(const char *find, const char *repl)
+{
+	char sample[4096], line[1024];
+	FILE *in, *out;
+	int n = 0, at = 0;
+
+	snprintf(sample, sizeof(sample), "%s/../../conf/policy.conf",
+		 TEST_SRCDIR);
+	in = fopen(sample, "r");
+	assert_non_null(in);
+	write_conf("");
+	out = fopen(path, "w");
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in) != NULL) {
+		n++;
+		if (at == 0 && strncmp(line, find, strlen(find)) == 0 &&
+		    line[strlen(find)] == '\n') {
+			at = n;
+			fprintf(out, "%s\n", repl);
+		} else {
+			fputs(line, out);
+		}
+	}
+	fclose(in);
+	fclose(out);
+	if (at == 0)
+		fprintf(stderr, "sample has no line \"%s\"\n", find);
+	assert_int_not_equal(at, 0);
+	return at;
+}
+
+/* Load the planted sample; the error must name line `line` and `what`. */
+static void
+expect_planted(int line, const char *what)
+{
+	char err[1024], where[300];
+	struct config *c = config_load(path, false, err, sizeof(err));
+
+	assert_null(c);
+	snprintf(where, sizeof(where), "%s:%d: ", path, line);
+	if (strncmp(err, where, strlen(where)) != 0 ||
+	    strstr(err, what) == NULL)
+		fprintf(stderr, "expected %s...%s\nerror was: %s\n", where,
+			what, err);
+	assert_int_equal(strncmp(err, where, strlen(where)), 0);
+	assert_non_null(strstr(err, what));
+}
+
+/* Errors planted at every depth of the annotated sample name their true
+ * line: at top level, inside policy {}, inside ldap {}, inside a list
+ * after comments. */
+static void
+test_sample_errors_true_line(void **state)
+{
+	int at;
+	(void)state;
+
+	at = plant("log_level = \"info\"", "log_level = \"loud\"");
+	expect_planted(at, "error | warning");
+	/* the issue's case: libconfuse 3.3 said line 120 for this one */
+	at = plant("  check_home_server = false", "  check_home_server = nope");
+	expect_planted(at, "check_home_server");
+	at = plant("  max_length = 256", "  max_length = 0 # too short");
+	expect_planted(at, "max_length");
+	at = plant("local_domains = {\"example.com\", \"example.org\"}",
+		   "local_domains = {\"example.com\",   # main\n"
+		   "  # \"old.example\",\n"
+		   "  /* \"older.example\", */\n"
+		   "  // \"oldest.example\",\n"
+		   "  \"exa mple.org\"   # typo\n"
+		   "}");
+	expect_planted(at + 4, "not a domain");
+	at = plant("bypass_logins = {}",
+		   "bypass_logins = {\"printer\"}\n"
+		   "directory = \"ldap\"\n"
+		   "ldap {\n"
+		   "\t# the servers\n"
+		   "\turi = {\"ldap://ldap1.example.com\", # first\n"
+		   "\t       \"ldap://ldap2.example.com\"}\n"
+		   "\tbase = \"dc=example,dc=com\"\n"
+		   "\t# bound connections\n"
+		   "\tpool_size = 0\n"
+		   "}");
+	expect_planted(at + 8, "pool_size");
+	unlink(path);
+}
+
+/* Comments stand anywhere in a list, and a commented-out item is not in
+ * it (libconfuse alone refused both with "unexpected token"). */
+static void
+test_comments_inside_lists(void **state)
+{
+	char err[1024];
+	struct config *c;
+	(void)state;
+
+	plant("local_domains = {\"example.com\", \"example.org\"}",
+	      "local_domains = {\"example.com\",   # main\n"
+	      "  # \"old.example\",\n"
+	      "  \"example.org\", /* the other */ \"example.net\" // last\n"
+	      "}   # end");
+	c = config_load(path, false, err, sizeof(err));
+	if (c == NULL)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(c);
+	assert_non_null(strmap_get(&c->policy.local_domains, "example.com", NULL));
+	assert_non_null(strmap_get(&c->policy.local_domains, "example.org", NULL));
+	assert_non_null(strmap_get(&c->policy.local_domains, "example.net", NULL));
+	assert_null(strmap_get(&c->policy.local_domains, "old.example", NULL));
+	assert_int_equal(c->policy.local_domains.used, 3);
+	config_unref(c);
+	unlink(path);
 }
 
 static void
@@ -162,6 +301,9 @@ main(void)
 		cmocka_unit_test(test_defaults_and_directory),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_cross_and_directory_errors),
+		cmocka_unit_test(test_comments_keep_line_numbers),
+		cmocka_unit_test(test_sample_errors_true_line),
+		cmocka_unit_test(test_comments_inside_lists),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 
 #include "conf_text.h"
 #include "config.h"
+#include "socket_spec.h"
 #include "dir_file.h"
 #include "dir_ldap.h"
 #include "ldap_conf.h"
@@ -28,6 +29,7 @@
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *parse_file;    /* file of the parse under way */
 static char parse_err[MSG_MAX];   /* its first error */
+static int parse_socket_line;     /* line of its socket key, 0 if none */
 
 static const char *const stage_names[] = {"mail", "rcpt", "data"};
 static const char *const direrr_names[] = {"tempfail", "accept", "reject"};
@@ -89,6 +91,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_STR("pid_file", RUNSTATEDIR "/origin-milter/origin-milter.pid",
 		CFGF_NONE),
 	CFG_INT("umask", 007, CFGF_NONE),
+	CFG_BOOL("allow_remote_mta", cfg_false, CFGF_NONE),
 	CFG_STR("server_name", "", CFGF_NONE),
 	CFG_STR_LIST("local_servers", "{}", CFGF_NONE),
 	CFG_STR_LIST("local_domains", "{}", CFGF_NONE),
@@ -197,30 +200,18 @@ v_directory(cfg_t *cfg, cfg_opt_t *opt)
 	return check_enum(cfg, opt, names, NELEM(names));
 }
 
-/* socket = unix:/path | local:/path | inet:PORT@HOST | inet6:PORT@HOST */
+/* socket: its syntax and, for inet, a host (socket_spec.c); the loopback
+ * rule waits for allow_remote_mta, wherever that stands (socket_rule). */
 static int
 v_socket(cfg_t *cfg, cfg_opt_t *opt)
 {
-	const char *s = cfg_opt_getnstr(opt, 0);
-	const char *at;
-	char *end;
-	long port;
+	char msg[MSG_MAX / 2];
 
-	if ((strncmp(s, "unix:", 5) == 0 && s[5] == '/') ||
-	    (strncmp(s, "local:", 6) == 0 && s[6] == '/'))
-		return strlen(s) < 100 ? 0 : (cfg_error(cfg, "socket path too long"), -1);
-	if (strncmp(s, "inet:", 5) == 0 || strncmp(s, "inet6:", 6) == 0) {
-		const char *p = strchr(s, ':') + 1;
-		port = strtol(p, &end, 10);
-		at = end;
-		if (end != p && port > 0 && port < 65536 &&
-		    (*at == '\0' || (*at == '@' && at[1] != '\0')))
-			return 0;
-	}
-	cfg_error(cfg,
-		  "socket = \"%s\": must be unix:/path, local:/path, "
-		  "inet:PORT@HOST or inet6:PORT@HOST",
-		  s);
+	parse_socket_line = cfg->line;
+	if (socket_spec_check(cfg_opt_getnstr(opt, 0), true, msg,
+			      sizeof(msg)) == 0)
+		return 0;
+	cfg_error(cfg, "%s", msg);
 	return -1;
 }
 
@@ -511,6 +502,7 @@ fill_daemon(struct config *c, cfg_t *cfg)
 	c->user = keep(c, cfg_getstr(cfg, "user"));
 	c->pid_file = keep(c, cfg_getstr(cfg, "pid_file"));
 	c->umask = (mode_t)cfg_getint(cfg, "umask");
+	c->allow_remote_mta = cfg_getbool(cfg, "allow_remote_mta");
 	c->directory_kind = keep(c, cfg_getstr(cfg, "directory"));
 	c->accounts_file = keep(c, cfg_getstr(cfg, "accounts_file"));
 	c->log_level = level_values[lookup_name(level_names, NELEM(level_names),
@@ -584,6 +576,21 @@ check_ldap(cfg_t *cfg, char *err, size_t errsz)
 	return 0;
 }
 
+/* An inet socket on a non-loopback host needs allow_remote_mta: 0, or -1
+ * with "FILE:LINE: message" naming the socket line. */
+static int
+socket_rule(cfg_t *cfg, const char *path, char *err, size_t errsz)
+{
+	char msg[MSG_MAX / 2];
+
+	if (socket_spec_check(cfg_getstr(cfg, "socket"),
+			      cfg_getbool(cfg, "allow_remote_mta"), msg,
+			      sizeof(msg)) == 0)
+		return 0;
+	snprintf(err, errsz, "%s:%d: %s", path, parse_socket_line, msg);
+	return -1;
+}
+
 /* Parse the file under the lock: libconfuse reads our comment-free copy
  * (conf_text.c), so its line numbers are the file's own. */
 static cfg_t *
@@ -597,6 +604,7 @@ parse(const char *path, char *err, size_t errsz)
 	pthread_mutex_lock(&parse_lock);
 	parse_file = path;
 	parse_err[0] = '\0';
+	parse_socket_line = 0;
 	cfg = cfg_init(top_opts, CFGF_NONE);
 	if (cfg != NULL) {
 		cfg_set_error_function(cfg, on_error);
@@ -606,6 +614,9 @@ parse(const char *path, char *err, size_t errsz)
 				snprintf(err, errsz, "%s", parse_err);
 			else
 				snprintf(err, errsz, "%s: syntax error", path);
+			cfg_free(cfg);
+			cfg = NULL;
+		} else if (socket_rule(cfg, path, err, errsz) != 0) {
 			cfg_free(cfg);
 			cfg = NULL;
 		}

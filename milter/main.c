@@ -25,6 +25,7 @@
 #include "log.h"
 #include "signals.h"
 #include "snapshot.h"
+#include "socket_spec.h"
 
 /* Print the usage text. */
 static void
@@ -58,8 +59,14 @@ run(const char *cfgpath, const char *sock, bool foreground)
 		fprintf(stderr, "origin-milter: %s\n", err);
 		return EX_CONFIG;
 	}
-	if (sock == NULL)
+	if (sock == NULL) {
 		sock = c->socket;
+	} else if (socket_spec_check(sock, c->allow_remote_mta, err,
+				     sizeof(err)) != 0) {
+		fprintf(stderr, "origin-milter: -p: %s\n", err);
+		config_unref(c);
+		return EX_USAGE;
+	}
 	log_open("origin-milter", c->syslog_facility, foreground);
 	log_set_level(c->log_level);
 	if (daemon_clear_socket(sock, err, sizeof(err)) != 0 ||

@@ -139,6 +139,52 @@ test_errors_name_file_and_line(void **state)
 		     "comment opened here is not closed");
 }
 
+/* Load text; it must load. */
+static void
+expect_loads(const char *text)
+{
+	char err[1024];
+	struct config *c = config_load(write_conf(text), false, err, sizeof(err));
+	if (c == NULL)
+		fprintf(stderr, "error was: %s\n", err);
+	assert_non_null(c);
+	config_unref(c);
+}
+
+/* An inet socket names a host, a loopback one unless allow_remote_mta
+ * (before, inet:PORT listened on every interface). */
+static void
+test_socket_host_rule(void **state)
+{
+	(void)state;
+	expect_error("# c\nsocket = \"inet:8895\"\n", ":2:",
+		     "name the host to listen on");
+	expect_error("socket = \"inet6:8895@\"\n", ":1:",
+		     "name the host to listen on");
+	expect_error("# c\n\nsocket = \"inet:8895@0.0.0.0\" # all\n", ":3:",
+		     "0.0.0.0 is not a loopback address");
+	expect_error("socket = \"inet:8895@192.0.2.1\"\n"
+		     "allow_remote_mta = false\n",
+		     ":1:", "allow_remote_mta = true");
+	expect_error("# c\nsocket = \"inet6:8895@[::]\"\n", ":2:",
+		     "not a loopback address");
+	expect_error("socket = \"inet:8895@mail.example.com\"\n", ":1:",
+		     "not a loopback address");
+	expect_error("socket = \"inet:8895@[127.0.0.1\"\n", ":1:",
+		     "must be unix:/path");
+	expect_error("socket = \"inet:-1@127.0.0.1\"\n", ":1:",
+		     "must be unix:/path");
+	expect_loads("socket = \"inet:8895@127.0.0.1\"\n");
+	expect_loads("socket = \"inet:8895@127.1.2.3\"\n");
+	expect_loads("socket = \"inet:8895@localhost\"\n");
+	expect_loads("socket = \"inet6:8895@[::1]\"\n");
+	expect_loads("socket = \"inet6:8895@::1\"\n");
+	/* the option may stand before or after the socket */
+	expect_loads("allow_remote_mta = true\nsocket = \"inet:8895@0.0.0.0\"\n");
+	expect_loads("socket = \"inet:8895@192.0.2.1\"\nallow_remote_mta = true\n");
+	expect_loads("socket = \"unix:/run/x.sock\"\n");
+}
+
 /* Comments of every form before an error do not move its line (libconfuse
  * 3.3 counted a '#' line twice: this error was reported on line 7). */
 static void
@@ -304,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_comments_keep_line_numbers),
 		cmocka_unit_test(test_sample_errors_true_line),
 		cmocka_unit_test(test_comments_inside_lists),
+		cmocka_unit_test(test_socket_host_rule),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

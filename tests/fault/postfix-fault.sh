@@ -18,9 +18,11 @@ set -u
 n=0
 failed=0
 HOLD=()
+HELD_DIR=
 
 cleanup() {
 	local p
+	[ -n "$HELD_DIR" ] && rm -rf "$HELD_DIR"
 	for p in "${HOLD[@]}"; do kill "$p" 2>/dev/null; done
 	om_stop
 	pf_cleanup
@@ -154,21 +156,29 @@ fi
 check_replies "after 300 vanished sessions"
 
 # 2. smtpd killed while sessions sit after MAIL
+HELD_DIR=$(mktemp -d)
 for i in 1 2 3 4 5 6; do
 	(
 		exec {fd}<>"/dev/tcp/127.0.0.1/$PF_PORT" || exit 1
-		read -r -t 5 -u "$fd" line
+		read -r -t 30 -u "$fd" line
 		printf 'EHLO holder.example\r\n' >&"$fd"
-		while read -r -t 5 -u "$fd" line; do case $line in 250\ *) break;; esac; done
+		while read -r -t 30 -u "$fd" line; do case $line in 250\ *) break;; esac; done
 		printf 'AUTH PLAIN %s\r\n' "$(printf '\0alice\0pw-alice' | base64 -w0)" >&"$fd"
-		read -r -t 5 -u "$fd" line
+		read -r -t 30 -u "$fd" line
 		printf 'MAIL FROM:<alice@example.com>\r\n' >&"$fd"
-		read -r -t 5 -u "$fd" line
-		read -r -t 20 -u "$fd" line   # held until smtpd dies
+		read -r -t 30 -u "$fd" line
+		case $line in 250*) : > "$HELD_DIR/$i" ;; esac
+		read -r -t 120 -u "$fd" line   # held until smtpd dies
 	) &
 	HOLD+=($!)
 done
-sleep 2
+# kill only once every session has its MAIL answered (no fixed sleep: a
+# loaded machine may take seconds to get there)
+for _ in $(seq 1 300); do
+	[ "$(ls "$HELD_DIR" | wc -l)" -ge 6 ] && break
+	sleep 0.2
+done
+echo "# sessions held after MAIL: $(ls "$HELD_DIR" | wc -l) of 6"
 killed=0
 for p in $(session_smtpds); do
 	kill -9 "$p" && killed=$((killed + 1))

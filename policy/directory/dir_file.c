@@ -302,36 +302,55 @@ resolve_delegates(struct loader *ld)
 	return 0;
 }
 
-/* True if two stats describe the same file contents (inode, size, mtime). */
+/* True if two stats describe the same file contents (inode, size, mtime,
+ * ctime). */
 static bool
 same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
 	       a->st_size == b->st_size &&
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-/* Wait (at most SETTLE_MAX seconds) until the file has not been modified
- * for a second: a script or editor writing it in place must not be read
- * half-way. Only a reload or start-up waits, never a message. 0 once it
- * settled (or is gone: fopen reports that), -1 if it kept changing. */
+/* Wait (at most SETTLE_MAX seconds) until the file is still: a script or
+ * editor writing it in place must not be read half-way. Still means last
+ * modified a second ago or more, or unchanged (size, times, inode) while
+ * we watched it for a second: a modification time in the future (a file
+ * copied from a host whose clock is ahead) settles after that second
+ * instead of never. Only a reload or start-up waits, never a message. 0
+ * once it settled (or is gone: fopen reports that), -1 if it kept
+ * changing. */
 #define SETTLE_MAX 5
+#define SETTLE_POLL_MS 100
+#define SETTLE_QUIET_MS 1000
 static int
 settle(const char *path)
 {
-	struct stat st;
-	struct timespec now, pause = {0, 100 * 1000 * 1000};
+	struct stat seen, st;
+	struct timespec now, pause = {0, SETTLE_POLL_MS * 1000 * 1000};
+	int quiet_ms = 0; /* how long it has stayed as seen */
 
-	for (int i = 0; i < SETTLE_MAX * 10; i++) {
-		if (stat(path, &st) != 0)
-			return 0;
+	if (stat(path, &seen) != 0)
+		return 0;
+	for (int i = 0; i < SETTLE_MAX * 1000 / SETTLE_POLL_MS; i++) {
 		clock_gettime(CLOCK_REALTIME, &now);
-		long long age_ms = (long long)(now.tv_sec - st.st_mtim.tv_sec) * 1000 +
-				   (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000;
-		if (age_ms >= 1000)
+		long long age_ms =
+			(long long)(now.tv_sec - seen.st_mtim.tv_sec) * 1000 +
+			(now.tv_nsec - seen.st_mtim.tv_nsec) / 1000000;
+		if (age_ms >= SETTLE_QUIET_MS || quiet_ms >= SETTLE_QUIET_MS)
 			return 0;
 		nanosleep(&pause, NULL);
+		if (stat(path, &st) != 0)
+			return 0;
+		if (same_file(&seen, &st)) {
+			quiet_ms += SETTLE_POLL_MS;
+		} else {
+			seen = st;
+			quiet_ms = 0;
+		}
 	}
 	return -1;
 }

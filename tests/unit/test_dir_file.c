@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -113,6 +117,42 @@ test_load_errors(void **state)
 	expect_error("bad-empty", "bad-empty", "no account at all");
 }
 
+/* An accounts file whose modification time is an hour ahead (copied from
+ * a host whose clock is ahead) loads, at start-up and on every reload: it
+ * used to count as "still being written" for ever. */
+static void
+test_future_mtime_loads(void **state)
+{
+	char src[1024], path[256], err[512] = "", line[512];
+	struct timespec times[2];
+	FILE *in, *out;
+	(void)state;
+
+	snprintf(src, sizeof(src), "%s/data/accounts", TEST_SRCDIR);
+	snprintf(path, sizeof(path), "/tmp/om-test-future-%ld", (long)getpid());
+	in = fopen(src, "r");
+	out = fopen(path, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in) != NULL)
+		fputs(line, out);
+	fclose(in);
+	fclose(out);
+	clock_gettime(CLOCK_REALTIME, &times[0]);
+	times[0].tv_sec += 3600; /* touch -d '+1 hour' */
+	times[1] = times[0];
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+	for (int reload = 0; reload < 2; reload++) {
+		struct directory *d = dir_file_open(path, &norm, err, sizeof(err));
+		if (d == NULL)
+			fprintf(stderr, "error was: %s\n", err);
+		assert_non_null(d);
+		assert_int_equal(account(d, "alice").status, DIR_OK);
+		dir_destroy(d);
+	}
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -120,6 +160,7 @@ main(void)
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_owner_and_delegates),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_future_mtime_loads),
 	};
 	return cmocka_run_group_tests_name("dir_file", tests, NULL, NULL);
 }

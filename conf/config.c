@@ -102,6 +102,7 @@ static cfg_opt_t top_opts[] = {
 		CFGF_NONE),
 	CFG_STR("log_level", "info", CFGF_NONE),
 	CFG_STR("syslog_facility", "mail", CFGF_NONE),
+	CFG_STR("log", "auto", CFGF_NONE),
 	CFG_STR("archive", "", CFGF_NONE),
 	CFG_STR("notify", "", CFGF_NONE),
 	CFG_INT("notify_interval", 60, CFGF_NONE),
@@ -177,6 +178,13 @@ static int
 v_facility(cfg_t *cfg, cfg_opt_t *opt)
 {
 	return check_enum(cfg, opt, facility_names, NELEM(facility_names));
+}
+
+static int
+v_log(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const names[] = {"auto", "syslog", "stderr"};
+	return check_enum(cfg, opt, names, NELEM(names));
 }
 
 static int
@@ -351,6 +359,7 @@ set_validators(cfg_t *cfg)
 		{"directory", v_directory},
 		{"log_level", v_level},
 		{"syslog_facility", v_facility},
+		{"log", v_log},
 		{"notify_interval", v_interval},
 		{"stats_interval", v_interval},
 		{"policy|reject_stage", v_stage},
@@ -510,6 +519,10 @@ fill_daemon(struct config *c, cfg_t *cfg)
 	c->syslog_facility = facility_values[lookup_name(
 		facility_names, NELEM(facility_names),
 		cfg_getstr(cfg, "syslog_facility"))];
+	c->log = keep(c, cfg_getstr(cfg, "log"));
+	cfg_t *ldap = cfg_getsec(cfg, "ldap");
+	const char *pw = ldap ? cfg_getstr(ldap, "bind_password_file") : NULL;
+	c->bind_password_file = keep(c, pw ? pw : "");
 	c->archive_dir = keep(c, cfg_getstr(cfg, "archive"));
 	c->notify = keep(c, cfg_getstr(cfg, "notify"));
 	c->notify_interval = (unsigned)cfg_getint(cfg, "notify_interval");
@@ -517,7 +530,8 @@ fill_daemon(struct config *c, cfg_t *cfg)
 	c->stats_file = keep(c, cfg_getstr(cfg, "stats_file"));
 	c->stats_interval = (unsigned)cfg_getint(cfg, "stats_interval");
 	if (!c->socket || !c->user || !c->pid_file || !c->directory_kind ||
-	    !c->accounts_file || !c->archive_dir || !c->notify ||
+	    !c->accounts_file || !c->log || !c->bind_password_file ||
+	    !c->archive_dir || !c->notify ||
 	    !c->sendmail_path || !c->stats_file)
 		return -1;
 	return 0;

@@ -38,6 +38,7 @@ struct config {
 	bool allow_remote_mta;    /* inet socket on a non-loopback host */
 	int log_level;            /* LOG_ERR .. LOG_DEBUG */
 	int syslog_facility;      /* LOG_MAIL, LOG_LOCAL0, ... */
+	char *log;                /* "auto", "syslog" or "stderr" */
 	/* what to check, and when */
 	enum reject_stage reject_stage;
 	bool check_header_from;
@@ -45,6 +46,7 @@ struct config {
 	/* directory */
 	char *directory_kind;     /* "file" or "ldap" */
 	char *accounts_file;
+	char *bind_password_file; /* ldap { bind_password_file }; "" = none */
 	struct directory *dir;    /* NULL when loaded with open_dir = false */
 	/* evidence for the admin */
 	char *archive_dir;        /* "" = off */

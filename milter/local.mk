@@ -7,6 +7,8 @@ origin_milter_SOURCES = \
 	milter/snapshot.c milter/snapshot.h \
 	milter/signals.c milter/signals.h \
 	milter/daemon.c milter/daemon.h \
+	milter/restart.c milter/restart.h \
+	milter/reread.c milter/reread.h \
 	milter/explain.c milter/explain.h \
 	milter/evidence.c milter/evidence.h \
 	milter/stats.c milter/stats.h

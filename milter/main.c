@@ -23,6 +23,8 @@
 #include "evidence.h"
 #include "explain.h"
 #include "log.h"
+#include "reread.h"
+#include "restart.h"
 #include "signals.h"
 #include "snapshot.h"
 #include "socket_spec.h"
@@ -36,7 +38,7 @@ usage(FILE *f)
 		"       origin-milter -n [-c policy.conf]\n"
 		"       origin-milter [-c policy.conf] -x LOGIN SENDER [CLIENT]\n"
 		"  -c FILE  configuration (default %s)\n"
-		"  -f       stay in the foreground, log to stderr as well\n"
+		"  -f       stay in the foreground (log = auto: log to stderr)\n"
 		"  -n       check the configuration and exit\n"
 		"  -p SPEC  socket (unix:/path, inet:PORT@HOST, ...), "
 		"overrides policy.conf\n"
@@ -45,6 +47,15 @@ usage(FILE *f)
 		"           exit 0 accept, 1 reject, 75 tempfail\n"
 		"  -V       print the version\n",
 		DEFAULT_CONFIG);
+}
+
+/* A start-up failure: logged, and on the terminal unless the log is it. */
+static void
+start_failed(const char *err)
+{
+	log_event(LOG_ERR, "start_failed", "error=\"%s\"", err);
+	if (log_destination() == LOG_DEST_SYSLOG)
+		fprintf(stderr, "origin-milter: %s\n", err);
 }
 
 /* Hand the socket to libmilter and run until stopped. */
@@ -59,6 +70,7 @@ run(const char *cfgpath, const char *sock, bool foreground)
 		fprintf(stderr, "origin-milter: %s\n", err);
 		return EX_CONFIG;
 	}
+	restart_remember(c, sock != NULL);
 	if (sock == NULL) {
 		sock = c->socket;
 	} else if (socket_spec_check(sock, c->allow_remote_mta, err,
@@ -67,16 +79,21 @@ run(const char *cfgpath, const char *sock, bool foreground)
 		config_unref(c);
 		return EX_USAGE;
 	}
-	log_open("origin-milter", c->syslog_facility, foreground);
+	log_open("origin-milter", c->syslog_facility,
+		 log_choose(c->log, foreground));
 	log_set_level(c->log_level);
+	if (!foreground && strcmp(c->log, "stderr") == 0)
+		log_event(LOG_WARNING, "log_fallback",
+			  "log=stderr destination=syslog "
+			  "note=\"a detached daemon has no stderr: use -f\"");
 	if (daemon_clear_socket(sock, err, sizeof(err)) != 0 ||
 	    (!foreground && daemon_detach() != 0) ||
 	    daemon_write_pid(c->pid_file, err, sizeof(err)) != 0 ||
 	    daemon_drop_privileges(c->user, err, sizeof(err)) != 0) {
-		fprintf(stderr, "origin-milter: %s\n", err);
-		log_event(LOG_ERR, "start_failed", "error=\"%s\"", err);
+		start_failed(err[0] ? err : "cannot detach");
 		return EX_OSERR;
 	}
+	reread_check_log(c);
 	umask(c->umask);
 	signals_block();
 	char pid_file[4096];
@@ -85,12 +102,12 @@ run(const char *cfgpath, const char *sock, bool foreground)
 	if (smfi_setconn((char *)sock) == MI_FAILURE ||
 	    smfi_register(origin_milter_desc) == MI_FAILURE ||
 	    smfi_opensocket(false) == MI_FAILURE) {
-		fprintf(stderr, "origin-milter: cannot open socket %s\n", sock);
-		log_event(LOG_ERR, "start_failed", "socket=%s", sock);
+		snprintf(err, sizeof(err), "cannot open socket %s", sock);
+		start_failed(err);
 		return EX_OSERR;
 	}
 	if (signals_start(cfgpath) != 0 || evidence_start() != 0) {
-		fprintf(stderr, "origin-milter: cannot start threads\n");
+		start_failed("cannot start threads");
 		return EX_OSERR;
 	}
 	log_event(LOG_NOTICE, "start", "socket=%s config=%s version=%s", sock,
@@ -160,6 +177,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
+		reread_check_as_user(c);
 		printf("%s: ok\n", cfgpath);
 		config_unref(c);
 		return 0;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "restart.h"
 #include "signals.h"
 #include "snapshot.h"
 #include "stats.h"
@@ -49,11 +50,10 @@ reload_config(const char *path)
 		config_unref(old);
 		return -1;
 	}
-	if (old != NULL && strcmp(old->socket, c->socket) != 0)
-		log_event(LOG_WARNING, "reload_warning",
-			  "what=socket note=\"takes effect on restart\"");
 	config_unref(old);
+	restart_check(c);
 	log_set_level(c->log_level);
+	log_set_facility(c->syslog_facility);
 	snapshot_set(c);
 	log_event(LOG_NOTICE, "reload", "config=%s status=ok", path);
 	return 0;

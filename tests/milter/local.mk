@@ -1,5 +1,7 @@
-# tests/milter/local.mk - protocol tests with Debian's miltertest, and the
-# socket rule with the built filter.
-TESTS += tests/milter/protocol.sh tests/milter/socket.sh
+# tests/milter/local.mk - protocol tests with Debian's miltertest, the
+# socket rule with the built filter, and where the daemon logs and what a
+# reload reports (logging.sh).
+TESTS += tests/milter/protocol.sh tests/milter/socket.sh \
+	tests/milter/logging.sh
 EXTRA_DIST += tests/milter/protocol.sh tests/milter/transaction.lua \
-	tests/milter/socket.sh
+	tests/milter/socket.sh tests/milter/logging.sh

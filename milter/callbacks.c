@@ -26,8 +26,6 @@
 #include "stats.h"
 #include "textutil.h"
 
-#define FROM_HDRS_MAX 8192
-
 /* Monotonic nanoseconds. */
 static uint64_t
 now_ns(void)
@@ -58,9 +56,8 @@ message_free(struct connection *c)
 	if (!c->in_msg)
 		return;
 	evidence_free(c->msg.evidence);
-	free(c->msg.from_hdrs);
+	header_from_free(&c->msg.from_hdrs);
 	c->msg.evidence = NULL;
-	c->msg.from_hdrs = NULL;
 	c->in_msg = false;
 }
 
@@ -363,10 +360,8 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	if (m == NULL)
 		return quiet(c, SMFIP_NR_HDR);
 	evidence_header(m->evidence, name, value);
-	if (c->cfg->check_header_from && m->authenticated &&
-	    (strcasecmp(name, "From") == 0 || strcasecmp(name, "Sender") == 0))
-		header_from_collect(&m->from_hdrs, &m->from_len, value,
-				    FROM_HDRS_MAX);
+	if (c->cfg->check_header_from && m->authenticated)
+		header_from_collect(&m->from_hdrs, name, value);
 	return quiet(c, SMFIP_NR_HDR);
 }
 
@@ -392,9 +387,9 @@ check_header_from(struct connection *c, struct message *m)
 	struct facts f = {m->login, NULL, 0, c->client_trusted,
 			  c->mta_name[0] ? c->mta_name : NULL};
 
-	if (m->from_hdrs == NULL)
+	if (!header_from_any(&m->from_hdrs))
 		return;
-	if (header_from_check(&c->cfg->policy, c->cfg->dir, &f, m->from_hdrs,
+	if (header_from_check(&c->cfg->policy, c->cfg->dir, &f, &m->from_hdrs,
 			      &hv) != 0) {
 		m->verdict = hv;
 		stats_count(&hv, 0);

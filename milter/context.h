@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "evidence.h"
+#include "header_from.h"
 #include "verdict.h"
 
 #define CLIENT_MAX 64
@@ -18,9 +19,7 @@
 
 struct message {
 	struct evidence *evidence;
-	/* header From/Sender values (check_header_from) */
-	char *from_hdrs;
-	size_t from_len;
+	struct hdr_from_set from_hdrs; /* check_header_from */
 	bool decided;         /* a verdict is pending for this message */
 	bool applied;         /* it was logged/applied already */
 	bool authenticated;

@@ -57,6 +57,9 @@ rule_text(enum reason r)
 		return "<> from an authenticated client, allow_null_sender off";
 	case R_DIR_ERROR:
 		return "the directory did not answer (on_directory_error)";
+	case R_HEADER_UNPARSABLE:
+		return "check_header_from: the From: or Sender: header is "
+		       "unparsable, empty or repeated (see header_error)";
 	case R_REASON_COUNT:
 		break;
 	}

@@ -11,6 +11,7 @@ libpolicy_a_SOURCES = \
 	policy/verdict.c policy/verdict.h \
 	policy/decide.c policy/decide.h \
 	policy/header_from.c policy/header_from.h \
+	policy/mailbox_list.c policy/mailbox_list.h \
 	policy/cidr.c policy/cidr.h \
 	policy/strmap.c policy/strmap.h \
 	policy/arena.c policy/arena.h

@@ -23,6 +23,7 @@ static const char *const reason_names[R_REASON_COUNT] = {
 	[R_SENDER_INVALID] = "sender_invalid",
 	[R_NULL_DENIED] = "null_sender_denied",
 	[R_DIR_ERROR] = "directory_error",
+	[R_HEADER_UNPARSABLE] = "header_unparsable",
 };
 
 /* "accept", "reject" or "tempfail". */

@@ -34,6 +34,8 @@ enum reason {
 	R_SENDER_INVALID,    /* MAIL FROM not a valid path */
 	R_NULL_DENIED,       /* <> from an authenticated client, not allowed */
 	R_DIR_ERROR,         /* directory did not answer; on_directory_error */
+	R_HEADER_UNPARSABLE, /* check_header_from: From:/Sender: cannot be
+				judged (unparsable, empty, repeated) */
 	R_REASON_COUNT
 };
 

@@ -79,6 +79,8 @@ stop_filter() {
 
 # case NAME LOGIN SENDER AT EXPECT [CODE XCODE TEXT]
 # With AT=mail|rcpt and EXPECT=reply the text is checked in the log line.
+# FROMHDR, FROMHDR2, SENDERHDR (environment, optional): the From: and
+# Sender: headers sent, "\r", "\n", "\t" standing for CR, LF, TAB.
 tcase() {
 	name=$1 login=$2 sender=$3 at=$4 expect=$5
 	code=${6:-} xcode=${7:-} text=${8:-}
@@ -86,7 +88,9 @@ tcase() {
 	out=$("$MILTERTEST" -D SOCK="unix:$T/milter.sock" -D LOGIN="$login" \
 		-D SENDER="$sender" -D CLIENT=192.0.2.10 -D AT="$at" \
 		-D EXPECT="$expect" -D CODE="$code" -D XCODE="$xcode" \
-		-D TEXT="$text" -s "$LUA" 2>&1)
+		-D TEXT="$text" -D FROMHDR="${FROMHDR:-}" \
+		-D FROMHDR2="${FROMHDR2:-}" -D SENDERHDR="${SENDERHDR:-}" \
+		-s "$LUA" 2>&1)
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		not_ok "$name ($at: $expect) miltertest rc=$rc: $out"
@@ -163,6 +167,33 @@ tcase "data stage: accepted message" alice "<alice@example.com>" mail accept
 tcase "data stage: not owner" alice "<bob@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
 tcase "data stage: not local" carol "<carol@example.com>" eom reply 554 5.7.1 "Mailbox is not local: carol@example.com"
 tcase "data stage: need auth" "" "<bob@example.com>" eom reply 504 5.7.4 "Need to authenticate first"
+stop_filter
+
+# --- check_header_from: folded headers as Postfix/Sendmail pass them ------
+# (the fold kept inside the value as LF + blank; CRLF + blank accepted too)
+make_conf mail false 's|^  check_header_from = .*|  check_header_from = true|'
+start_filter || not_ok "filter starts (check_header_from)"
+FROMHDR='"Smith, Alice (Sales and Marketing Department, Europe, Middle East)"\n\t<alice@example.com>' \
+	tcase "header From: Outlook long name folded (LF TAB)" alice "<alice@example.com>" eom continue
+FROMHDR='=?UTF-8?Q?J=c3=bcrgen_M=c3=bcller_=28Vertrieb_und_Marketing=2c_Europa?=\r\n =?UTF-8?Q?=29?= <alice@example.com>' \
+	tcase "header From: Thunderbird encoded words folded (CRLF SPACE)" alice "<alice@example.com>" eom continue
+FROMHDR='Alice <alice@example.com>,\n The Boss <boss@example.com>' \
+	tcase "header From: folded list, second not owned" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
+FROMHDR='<alice@example.com> <boss@example.com>' \
+	tcase "header From: two addresses without a comma" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
+if tail -n 5 "$T/filter.log" | grep -q 'reason=header_unparsable .*header_error=syntax'; then
+	ok "header From: logged as header_unparsable, header_error=syntax"
+else
+	not_ok "header From: logged as header_unparsable ($(tail -n 2 "$T/filter.log"))"
+fi
+FROMHDR='Alice <alice@example.com>' FROMHDR2='The Boss <boss@example.com>' \
+	tcase "header From: two From: headers" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
+FROMHDR='Sales <sales@example.com>' SENDERHDR='"Smith,\n Alice" <alice@example.com>' \
+	tcase "header From: send on behalf, folded Sender:" alice "<alice@example.com>" eom continue
+FROMHDR='Alice <alice@example.com>' SENDERHDR='The Boss <boss@example.com>' \
+	tcase "header Sender: not owned" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
+FROMHDR='Alice\n<alice@example.com>' \
+	tcase "header From: LF without a blank is no fold" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
 stop_filter
 
 # --- reject_stage = rcpt ----------------------------------------------------------

@@ -7,6 +7,9 @@
 --   AT      where the verdict is expected: mail | rcpt | eom
 --   EXPECT  accept | continue | reply  (reply = SMFIR_REPLYCODE)
 --   CODE, XCODE, TEXT  with AT=eom and EXPECT=reply: the exact SMTP reply
+--   FROMHDR, FROMHDR2, SENDERHDR  (optional) From: value(s) instead of
+--           SENDER, and a Sender: header; "\r", "\n", "\t" in them stand
+--           for CR, LF, TAB, so a folded header goes out as the MTA passes it
 -- Exits non-zero (error()) on any mismatch, naming it.
 
 local function fail(what)
@@ -53,8 +56,22 @@ if not mt.test_option(conn, SMFIP_NORCPT) then
   check("RCPT", SMFIR_CONTINUE)
 end
 if not mt.test_option(conn, SMFIP_NODATA) then mt.data(conn) end
+-- "\r", "\n", "\t" written in a -D value become CR, LF, TAB
+local function unescape(v)
+  return (v:gsub("\\r", "\r"):gsub("\\n", "\n"):gsub("\\t", "\t"))
+end
 if not mt.test_option(conn, SMFIP_NOHDRS) then
-  mt.header(conn, "From", SENDER)
+  if FROMHDR ~= nil and FROMHDR ~= "" then
+    mt.header(conn, "From", unescape(FROMHDR))
+  else
+    mt.header(conn, "From", SENDER)
+  end
+  if FROMHDR2 ~= nil and FROMHDR2 ~= "" then
+    mt.header(conn, "From", unescape(FROMHDR2))
+  end
+  if SENDERHDR ~= nil and SENDERHDR ~= "" then
+    mt.header(conn, "Sender", unescape(SENDERHDR))
+  end
   mt.header(conn, "To", "<someone@elsewhere.example>")
   mt.header(conn, "Subject", "test " .. SENDER)
 end

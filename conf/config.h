@@ -72,5 +72,8 @@ struct config *config_ref(struct config *c);
 void config_unref(struct config *c);
 
 const char *stage_name(enum reject_stage s);
+/* Likely mistakes of a configuration that loads (for -n): lines into buf,
+ * the number of warnings returned. */
+unsigned config_warnings(const struct config *c, char *buf, size_t size);
 
 #endif

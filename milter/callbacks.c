@@ -209,7 +209,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf3 = 0;
 	c->pflags = *pf1;
 	if (*pf0 & SMFIF_SETSYMLIST) {
-		smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name}");
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name} v");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM,
 				"{auth_authen} {auth_type} {auth_author} i");
 		smfi_setsymlist(ctx, SMFIM_EOM, "i");
@@ -260,6 +260,9 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 	if (j[0] == '\0')
 		j = macro(ctx, "{daemon_name}");
 	copy_bounded(c->mta_name, sizeof(c->mta_name), j, strlen(j));
+	j = macro(ctx, "v");
+	c->login_xtext = policy_login_is_xtext(&c->cfg->policy,
+					       j[0] ? j : NULL);
 	return quiet(c, SMFIP_NR_CONN);
 }
 
@@ -283,6 +286,26 @@ cb_unknown(SMFICTX *ctx, const char *cmd)
 		  v.reply.xcode, v.reply.text);
 	stats_count(&v, 0);
 	return reply_with(ctx, &v);
+}
+
+/* {auth_type} without {auth_authen}: say it once per process, loudly. */
+static void
+warn_missing_login(const struct connection *c, const char *auth_type)
+{
+	static int said;
+	char q[200];
+
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		return;
+	log_event(LOG_ERR, "error",
+		  "what=missing_login auth_type=%s client=%s action=%s "
+		  "text=\"the MTA passes {auth_type} but not {auth_authen}: "
+		  "add {auth_authen} to its milter macros (Postfix: "
+		  "milter_mail_macros; Sendmail: confMILTER_MACROS_ENVFROM)\"",
+		  log_quote(auth_type, q, sizeof(q)), c->client,
+		  c->cfg->policy.on_missing_login == MISSING_TEMPFAIL
+			  ? "tempfail"
+			  : "anonymous");
 }
 
 /* MAIL FROM: decide once for the whole message. */
@@ -309,11 +332,16 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	copy_bounded(m->sender_raw, sizeof(m->sender_raw), sender,
 		     strlen(sender));
 
+	memset(&f, 0, sizeof(f));
 	f.login = login;
 	f.sender = sender;
 	f.sender_len = strlen(sender);
 	f.client_trusted = c->client_trusted;
 	f.mta_name = c->mta_name[0] ? c->mta_name : NULL;
+	f.auth_type = macro(ctx, "{auth_type}");
+	f.login_xtext = c->login_xtext;
+	if (!m->authenticated && f.auth_type[0] != '\0')
+		warn_missing_login(c, f.auth_type);
 	t0 = now_ns();
 	decide(&c->cfg->policy, c->cfg->dir, &f, &m->verdict);
 	stats_count(&m->verdict, now_ns() - t0);
@@ -384,8 +412,10 @@ static void
 check_header_from(struct connection *c, struct message *m)
 {
 	struct verdict hv;
-	struct facts f = {m->login, NULL, 0, c->client_trusted,
-			  c->mta_name[0] ? c->mta_name : NULL};
+	struct facts f = {.login = m->login,
+			  .client_trusted = c->client_trusted,
+			  .mta_name = c->mta_name[0] ? c->mta_name : NULL,
+			  .login_xtext = c->login_xtext};
 
 	if (!header_from_any(&m->from_hdrs))
 		return;

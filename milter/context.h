@@ -34,6 +34,7 @@ struct connection {
 	unsigned long pflags; /* protocol steps negotiated (SMFIP_*) */
 	bool client_trusted;
 	bool authenticated;   /* {auth_authen} seen in this connection */
+	bool login_xtext;     /* {auth_authen} comes xtext-encoded (Sendmail) */
 	char client[CLIENT_MAX];
 	char mta_name[256];   /* j or {daemon_name} */
 	bool in_msg;          /* msg holds a transaction in progress */

@@ -7,6 +7,8 @@ libpolicy_a_SOURCES = \
 	policy/address.c policy/address.h \
 	policy/normalize.c policy/normalize.h \
 	policy/identity.c policy/identity.h \
+	policy/xtext.c policy/xtext.h \
+	policy/sender_guess.c policy/sender_guess.h \
 	policy/reply.c policy/reply.h \
 	policy/verdict.c policy/verdict.h \
 	policy/decide.c policy/decide.h \

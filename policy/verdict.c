@@ -24,6 +24,8 @@ static const char *const reason_names[R_REASON_COUNT] = {
 	[R_NULL_DENIED] = "null_sender_denied",
 	[R_DIR_ERROR] = "directory_error",
 	[R_HEADER_UNPARSABLE] = "header_unparsable",
+	[R_SENDER_UNPARSABLE] = "sender_unparsable",
+	[R_LOGIN_MISSING] = "login_missing",
 };
 
 /* "accept", "reject" or "tempfail". */

@@ -36,6 +36,9 @@ enum reason {
 	R_DIR_ERROR,         /* directory did not answer; on_directory_error */
 	R_HEADER_UNPARSABLE, /* check_header_from: From:/Sender: cannot be
 				judged (unparsable, empty, repeated) */
+	R_SENDER_UNPARSABLE, /* unauthenticated, MAIL FROM not RFC 5321 but
+				its domain is not local: accepted */
+	R_LOGIN_MISSING,     /* {auth_type} without {auth_authen} */
 	R_REASON_COUNT
 };
 

@@ -27,6 +27,22 @@ enum reject_stage {
 	STAGE_DATA,
 };
 
+/* A listener section: overrides for the sessions whose connect macros it
+ * matches ({daemon_name}, {daemon_port}, {if_addr} or {daemon_addr}).
+ * policy is a whole copy of the top-level one with the overrides applied. */
+struct listener {
+	const char *name;        /* the section's title */
+	const char *daemon_name; /* NULL: any */
+	const char *daemon_port; /* NULL: any */
+	struct cidr if_addr;     /* valid when has_if_addr */
+	bool has_if_addr;
+	struct policy policy;
+	enum reject_stage reject_stage;
+	bool check_header_from;
+	bool own_allowed;        /* policy.allowed_senders is its own */
+	bool own_trusted;        /* policy.trusted is its own */
+};
+
 struct config {
 	int refs;                 /* atomic; see config_ref/config_unref */
 	char *path;
@@ -55,6 +71,11 @@ struct config {
 	unsigned notify_interval; /* seconds between notices */
 	char *stats_file;         /* "" = off */
 	unsigned stats_interval;
+	/* the top level as a listener (name NULL), then the listener
+	 * sections in file order (the first match wins) */
+	struct listener top;
+	struct listener *listeners;
+	size_t nlisteners;
 	/* storage behind struct policy's pointers */
 	char **strings;
 	size_t nstrings, capstrings;
@@ -72,8 +93,12 @@ struct config *config_ref(struct config *c);
 void config_unref(struct config *c);
 
 const char *stage_name(enum reject_stage s);
-/* Likely mistakes of a configuration that loads (for -n): lines into buf,
- * the number of warnings returned. */
-unsigned config_warnings(const struct config *c, char *buf, size_t size);
+
+/* The first listener whose keys all match these connect macros ("" or
+ * NULL when the MTA did not send one), else &c->top. */
+const struct listener *config_listener(const struct config *c,
+				       const char *daemon_name,
+				       const char *daemon_port,
+				       const char *if_addr);
 
 #endif

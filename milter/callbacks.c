@@ -26,6 +26,8 @@
 #include "stats.h"
 #include "textutil.h"
 
+#define FROM_HDRS_MAX 8192
+
 /* Monotonic nanoseconds. */
 static uint64_t
 now_ns(void)
@@ -56,8 +58,9 @@ message_free(struct connection *c)
 	if (!c->in_msg)
 		return;
 	evidence_free(c->msg.evidence);
-	header_from_free(&c->msg.from_hdrs);
+	free(c->msg.from_hdrs);
 	c->msg.evidence = NULL;
+	c->msg.from_hdrs = NULL;
 	c->in_msg = false;
 }
 
@@ -77,6 +80,7 @@ conn_get(SMFICTX *ctx)
 		free(c);
 		return NULL;
 	}
+	c->lst = &c->cfg->top;
 	strcpy(c->client, "unknown");
 	smfi_setpriv(ctx, c);
 	return c;
@@ -102,20 +106,28 @@ log_verdict(SMFICTX *ctx, const struct connection *c,
 		   : v->action == ACT_REJECT ? LOG_NOTICE
 					      : LOG_WARNING;
 	const char *qid = macro(ctx, "i");
+	char rule[64] = "", lst[300] = "";
 
 	if (!log_enabled(prio))
 		return;
-	if (v->action != ACT_ACCEPT)
+	if (v->action != ACT_ACCEPT) {
 		reply_line(&v->reply, line, sizeof(line));
-	log_event(prio, action_name(v->action),
+		snprintf(rule, sizeof(rule), " rule=%s", rule_name(m->rule));
+	}
+	if (c->lst->name != NULL) {
+		char q[280];
+		snprintf(lst, sizeof(lst), " listener=%s",
+			 log_quote(c->lst->name, q, sizeof(q)));
+	}
+	log_event(prio, m->report ? "would_reject" : action_name(v->action),
 		  "reason=%s login=%s account=%s sender=%s client=%s qid=%s "
-		  "stage=%s%s%s%s %s",
+		  "stage=%s%s%s%s%s%s %s",
 		  reason_name(v->reason),
 		  m->authenticated ? log_quote(m->login, ql, sizeof(ql)) : "-",
 		  v->account[0] ? log_quote(v->account, qa, sizeof(qa)) : "-",
 		  log_quote(m->sender_raw[0] ? m->sender_raw : "<>", qs,
 			    sizeof(qs)),
-		  c->client, qid[0] ? qid : "-", stage,
+		  c->client, qid[0] ? qid : "-", stage, rule, lst,
 		  line[0] ? " reply=\"" : "", line, line[0] ? "\"" : "",
 		  v->facts);
 }
@@ -163,13 +175,35 @@ apply(SMFICTX *ctx, struct connection *c, const char *stage)
 	if (!m->applied) {
 		m->applied = true;
 		log_verdict(ctx, c, m, stage);
-		if (m->verdict.action != ACT_ACCEPT &&
-		    strcmp(stage, "data") != 0 && c->cfg->notify[0]) {
+		if (m->report && c->lst->policy.report_header &&
+		    m->nreports < 2)
+			report_value(m->report_values[m->nreports++],
+				     REPORT_VALUE_MAX, m->rule,
+				     m->verdict.reason,
+				     m->authenticated ? m->login : NULL);
+		else if (!m->report && m->verdict.action != ACT_ACCEPT &&
+			 strcmp(stage, "data") != 0 && c->cfg->notify[0]) {
 			evidence_facts_of(ctx, c, m, &f);
 			evidence_notice_only(c->cfg, &f, &m->verdict);
 		}
 	}
+	if (m->report)
+		return SMFIS_ACCEPT;
 	return reply_with(ctx, &m->verdict);
+}
+
+/* Add the report headers of the message (end of message only). */
+static void
+add_report_headers(SMFICTX *ctx, const struct connection *c,
+		   const struct message *m)
+{
+	for (unsigned i = 0; i < m->nreports; i++)
+		if (smfi_addheader(ctx, (char *)c->lst->policy.report_header_name,
+				   (char *)m->report_values[i]) != MI_SUCCESS)
+			log_event(LOG_WARNING, "error",
+				  "what=smfi_addheader header=%s client=%s "
+				  "(did the MTA refuse SMFIF_ADDHDRS?)",
+				  c->lst->policy.report_header_name, c->client);
 }
 
 /* Negotiation: the fewest steps and round trips this snapshot needs. */
@@ -179,6 +213,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
 	struct connection *c = conn_get(ctx);
+	struct report_needs nd;
 	unsigned long want;
 	bool data_stage, need_hdrs;
 
@@ -186,8 +221,10 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void)f3;
 	if (c == NULL)
 		return SMFIS_REJECT; /* libmilter: ends the connection */
-	data_stage = c->cfg->reject_stage == STAGE_DATA;
-	need_hdrs = c->cfg->check_header_from || data_stage;
+	/* the listener is known only at connect: ask for what any needs */
+	report_needs_of(c->cfg, &nd);
+	data_stage = nd.data_stage;
+	need_hdrs = nd.header_check || data_stage;
 	want = SMFIP_NOHELO | SMFIP_NR_HELO | SMFIP_NOEOH | SMFIP_NR_EOH |
 	       SMFIP_NODATA | SMFIP_NR_DATA | SMFIP_NR_CONN;
 	if (!need_hdrs)
@@ -196,20 +233,23 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	if (!(data_stage && c->cfg->archive_dir[0]))
 		want |= SMFIP_NOBODY;
 	want |= SMFIP_NR_BODY;
-	if (c->cfg->reject_stage == STAGE_MAIL && !data_stage &&
-	    !c->cfg->notify[0])
+	if (nd.all_mail && !c->cfg->notify[0])
 		want |= SMFIP_NORCPT;
-	if (c->cfg->reject_stage != STAGE_RCPT)
+	if (!nd.rcpt_stage)
 		want |= SMFIP_NR_RCPT;
-	if (!c->cfg->policy.require_auth)
+	if (!nd.require_auth)
 		want |= SMFIP_NOUNKNOWN;
-	*pf0 = f0 & SMFIF_SETSYMLIST;
+	/* add-header only when some report_header needs it: a snapshot
+	 * without it keeps the enforce path's single round trip */
+	*pf0 = f0 & (SMFIF_SETSYMLIST | (nd.add_header ? SMFIF_ADDHDRS : 0));
 	*pf1 = f1 & want;
 	*pf2 = 0;
 	*pf3 = 0;
 	c->pflags = *pf1;
 	if (*pf0 & SMFIF_SETSYMLIST) {
-		smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name} v");
+		smfi_setsymlist(ctx, SMFIM_CONNECT,
+				"j {daemon_name} {daemon_addr} {daemon_port} "
+				"{if_addr}");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM,
 				"{auth_authen} {auth_type} {auth_author} i");
 		smfi_setsymlist(ctx, SMFIM_EOM, "i");
@@ -222,7 +262,7 @@ static void
 client_of(const struct connection *c, const struct sockaddr *sa, char *buf,
 	  size_t size, bool *trusted)
 {
-	const struct policy *p = &c->cfg->policy;
+	const struct policy *p = &c->lst->policy;
 
 	*trusted = false;
 	if (sa == NULL) {
@@ -249,20 +289,21 @@ static sfsistat
 cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 {
 	struct connection *c = conn_get(ctx);
-	const char *j;
+	const char *j, *if_addr;
 
 	(void)host;
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
 	stats_connection();
+	if_addr = macro(ctx, "{if_addr}");
+	c->lst = config_listener(c->cfg, macro(ctx, "{daemon_name}"),
+				 macro(ctx, "{daemon_port}"),
+				 if_addr[0] ? if_addr : macro(ctx, "{daemon_addr}"));
 	client_of(c, sa, c->client, sizeof(c->client), &c->client_trusted);
 	j = macro(ctx, "j");
 	if (j[0] == '\0')
 		j = macro(ctx, "{daemon_name}");
 	copy_bounded(c->mta_name, sizeof(c->mta_name), j, strlen(j));
-	j = macro(ctx, "v");
-	c->login_xtext = policy_login_is_xtext(&c->cfg->policy,
-					       j[0] ? j : NULL);
 	return quiet(c, SMFIP_NR_CONN);
 }
 
@@ -273,39 +314,22 @@ cb_unknown(SMFICTX *ctx, const char *cmd)
 	struct connection *c = conn_get(ctx);
 	struct verdict v;
 	char q[300];
+	bool report;
 
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
-	decide_unknown_verb(&c->cfg->policy, c->authenticated, &v);
+	decide_unknown_verb(&c->lst->policy, c->authenticated, &v);
 	if (v.action == ACT_ACCEPT)
 		return SMFIS_CONTINUE;
-	log_event(LOG_NOTICE, "reject",
-		  "reason=%s login=- client=%s command=%s reply=\"%s %s %s\"",
+	report = report_only(c->lst, RULE_NEED_AUTH);
+	log_event(LOG_NOTICE, report ? "would_reject" : "reject",
+		  "reason=%s rule=need_auth login=- client=%s command=%s "
+		  "reply=\"%s %s %s\"",
 		  reason_name(v.reason), c->client,
 		  log_quote(cmd ? cmd : "", q, sizeof(q)), v.reply.code,
 		  v.reply.xcode, v.reply.text);
-	stats_count(&v, 0);
-	return reply_with(ctx, &v);
-}
-
-/* {auth_type} without {auth_authen}: say it once per process, loudly. */
-static void
-warn_missing_login(const struct connection *c, const char *auth_type)
-{
-	static int said;
-	char q[200];
-
-	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
-		return;
-	log_event(LOG_ERR, "error",
-		  "what=missing_login auth_type=%s client=%s action=%s "
-		  "text=\"the MTA passes {auth_type} but not {auth_authen}: "
-		  "add {auth_authen} to its milter macros (Postfix: "
-		  "milter_mail_macros; Sendmail: confMILTER_MACROS_ENVFROM)\"",
-		  log_quote(auth_type, q, sizeof(q)), c->client,
-		  c->cfg->policy.on_missing_login == MISSING_TEMPFAIL
-			  ? "tempfail"
-			  : "anonymous");
+	stats_count(&v, report ? RULE_NEED_AUTH : -1, 0);
+	return report ? SMFIS_CONTINUE : reply_with(ctx, &v);
 }
 
 /* MAIL FROM: decide once for the whole message. */
@@ -332,29 +356,31 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	copy_bounded(m->sender_raw, sizeof(m->sender_raw), sender,
 		     strlen(sender));
 
-	memset(&f, 0, sizeof(f));
 	f.login = login;
 	f.sender = sender;
 	f.sender_len = strlen(sender);
 	f.client_trusted = c->client_trusted;
 	f.mta_name = c->mta_name[0] ? c->mta_name : NULL;
-	f.auth_type = macro(ctx, "{auth_type}");
-	f.login_xtext = c->login_xtext;
-	if (!m->authenticated && f.auth_type[0] != '\0')
-		warn_missing_login(c, f.auth_type);
 	t0 = now_ns();
-	decide(&c->cfg->policy, c->cfg->dir, &f, &m->verdict);
-	stats_count(&m->verdict, now_ns() - t0);
+	decide(&c->lst->policy, c->cfg->dir, &f, &m->verdict);
+	m->rule = reason_rule(m->verdict.reason);
+	m->report = m->verdict.action == ACT_REJECT &&
+		    report_only(c->lst, m->rule);
+	stats_count(&m->verdict, m->report ? (int)m->rule : -1, now_ns() - t0);
 	m->decided = true;
 
-	if (m->verdict.action == ACT_ACCEPT) {
-		if (c->cfg->check_header_from && m->authenticated)
-			return SMFIS_CONTINUE; /* the headers decide too */
+	if (m->verdict.action == ACT_ACCEPT || m->report) {
+		bool headers = c->lst->check_header_from && m->authenticated;
+		if (m->report) /* logged now, whatever the stage */
+			apply(ctx, c, "mail");
+		if (headers || m->nreports > 0)
+			return SMFIS_CONTINUE; /* the headers decide too, or
+						  a header is to be added */
 		return apply(ctx, c, "mail");
 	}
-	if (c->cfg->reject_stage == STAGE_MAIL)
+	if (c->lst->reject_stage == STAGE_MAIL)
 		return apply(ctx, c, "mail");
-	if (c->cfg->reject_stage == STAGE_DATA)
+	if (c->lst->reject_stage == STAGE_DATA)
 		m->evidence = evidence_begin(c->cfg);
 	return SMFIS_CONTINUE;
 }
@@ -370,8 +396,8 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 		return c ? quiet(c, SMFIP_NR_RCPT) : SMFIS_CONTINUE;
 	if (argv && argv[0])
 		evidence_rcpt(m->evidence, argv[0]);
-	if (m->verdict.action != ACT_ACCEPT &&
-	    c->cfg->reject_stage == STAGE_RCPT)
+	if (m->verdict.action != ACT_ACCEPT && !m->report &&
+	    c->lst->reject_stage == STAGE_RCPT)
 		return apply(ctx, c, "rcpt");
 	return quiet(c, SMFIP_NR_RCPT);
 }
@@ -388,8 +414,10 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	if (m == NULL)
 		return quiet(c, SMFIP_NR_HDR);
 	evidence_header(m->evidence, name, value);
-	if (c->cfg->check_header_from && m->authenticated)
-		header_from_collect(&m->from_hdrs, name, value);
+	if (c->lst->check_header_from && m->authenticated &&
+	    (strcasecmp(name, "From") == 0 || strcasecmp(name, "Sender") == 0))
+		header_from_collect(&m->from_hdrs, &m->from_len, value,
+				    FROM_HDRS_MAX);
 	return quiet(c, SMFIP_NR_HDR);
 }
 
@@ -412,17 +440,19 @@ static void
 check_header_from(struct connection *c, struct message *m)
 {
 	struct verdict hv;
-	struct facts f = {.login = m->login,
-			  .client_trusted = c->client_trusted,
-			  .mta_name = c->mta_name[0] ? c->mta_name : NULL,
-			  .login_xtext = c->login_xtext};
+	struct facts f = {m->login, NULL, 0, c->client_trusted,
+			  c->mta_name[0] ? c->mta_name : NULL};
 
-	if (!header_from_any(&m->from_hdrs))
+	if (m->from_hdrs == NULL)
 		return;
-	if (header_from_check(&c->cfg->policy, c->cfg->dir, &f, &m->from_hdrs,
+	if (header_from_check(&c->lst->policy, c->cfg->dir, &f, m->from_hdrs,
 			      &hv) != 0) {
+		/* a new refusal: applied (or reported) on its own */
 		m->verdict = hv;
-		stats_count(&hv, 0);
+		m->rule = RULE_HEADER_FROM;
+		m->report = report_only(c->lst, RULE_HEADER_FROM);
+		m->applied = false;
+		stats_count(&hv, m->report ? RULE_HEADER_FROM : -1, 0);
 	}
 }
 
@@ -436,15 +466,18 @@ cb_eom(SMFICTX *ctx)
 
 	if (m == NULL || !m->decided)
 		return SMFIS_CONTINUE;
-	if (m->verdict.action == ACT_ACCEPT && c->cfg->check_header_from &&
-	    m->authenticated)
+	if ((m->verdict.action == ACT_ACCEPT || m->report) &&
+	    c->lst->check_header_from && m->authenticated)
 		check_header_from(c, m);
-	if (m->verdict.action != ACT_ACCEPT && m->evidence != NULL) {
+	if (m->verdict.action != ACT_ACCEPT && !m->report &&
+	    m->evidence != NULL) {
 		struct evidence_facts f;
 		evidence_facts_of(ctx, c, m, &f);
 		evidence_refused(m->evidence, &f, &m->verdict);
 	}
 	rc = apply(ctx, c, "data");
+	if (rc == SMFIS_ACCEPT)
+		add_report_headers(ctx, c, m);
 	message_free(c);
 	return rc == SMFIS_ACCEPT ? SMFIS_CONTINUE : rc;
 }

@@ -11,5 +11,6 @@ origin_milter_SOURCES = \
 	milter/reread.c milter/reread.h \
 	milter/explain.c milter/explain.h \
 	milter/evidence.c milter/evidence.h \
-	milter/stats.c milter/stats.h
+	milter/stats.c milter/stats.h \
+	milter/report.c milter/report.h
 origin_milter_LDADD = $(CONF_LIBS) $(POLICY_LIBS) $(MILTER_LIBS)

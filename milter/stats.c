@@ -13,7 +13,9 @@ static const double bounds[] = {0.0001, 0.0005, 0.001, 0.005, 0.01,
 				0.05,   0.1,    0.5,   1,     5};
 #define NB (sizeof(bounds) / sizeof(bounds[0]))
 
-static uint64_t by_reason[3][R_REASON_COUNT];
+#define WOULD_REJECT 3 /* the row of reported refusals in by_reason */
+static uint64_t by_reason[4][R_REASON_COUNT];
+static uint64_t would_reject_by_rule[RULE_COUNT];
 static uint64_t latency_bucket[NB + 1];
 static uint64_t latency_sum_ns, decisions, cache_hits, cache_stale;
 static uint64_t connections;
@@ -32,11 +34,16 @@ get(const uint64_t *p)
 
 /* Count one verdict and the time its decision took. */
 void
-stats_count(const struct verdict *v, uint64_t decide_ns)
+stats_count(const struct verdict *v, int report_rule, uint64_t decide_ns)
 {
 	size_t b = 0;
 
-	add(&by_reason[v->action][v->reason], 1);
+	if (report_rule >= 0 && report_rule < RULE_COUNT) {
+		add(&by_reason[WOULD_REJECT][v->reason], 1);
+		add(&would_reject_by_rule[report_rule], 1);
+	} else {
+		add(&by_reason[v->action][v->reason], 1);
+	}
 	if (v->from_cache)
 		add(&cache_hits, 1);
 	if (v->stale)
@@ -56,6 +63,13 @@ stats_connection(void)
 	add(&connections, 1);
 }
 
+/* "accept", "reject", "tempfail" or "would_reject". */
+static const char *
+row_name(int a)
+{
+	return a == WOULD_REJECT ? "would_reject" : action_name((enum action)a);
+}
+
 /* Render all counters in Prometheus text format. */
 static void
 render(FILE *f)
@@ -64,15 +78,22 @@ render(FILE *f)
 
 	fprintf(f, "# HELP origin_milter_verdicts_total Verdicts by action "
 		   "and reason.\n# TYPE origin_milter_verdicts_total counter\n");
-	for (int a = 0; a < 3; a++)
+	for (int a = 0; a < 4; a++)
 		for (int r = 0; r < R_REASON_COUNT; r++)
 			if (get(&by_reason[a][r]))
 				fprintf(f,
 					"origin_milter_verdicts_total{action=\"%s\","
 					"reason=\"%s\"} %llu\n",
-					action_name((enum action)a),
+					row_name(a),
 					reason_name((enum reason)r),
 					(unsigned long long)get(&by_reason[a][r]));
+	fprintf(f, "# HELP origin_milter_would_reject_total Refusals only "
+		   "reported (mode report), by rule.\n"
+		   "# TYPE origin_milter_would_reject_total counter\n");
+	for (int r = 0; r < RULE_COUNT; r++)
+		fprintf(f, "origin_milter_would_reject_total{rule=\"%s\"} %llu\n",
+			rule_name((enum rule)r),
+			(unsigned long long)get(&would_reject_by_rule[r]));
 	fprintf(f, "# HELP origin_milter_decision_seconds Time to decide one "
 		   "message, directory included.\n"
 		   "# TYPE origin_milter_decision_seconds histogram\n");
@@ -130,12 +151,12 @@ stats_log(void)
 	char buf[4096];
 	size_t n = 0;
 
-	for (int a = 0; a < 3; a++)
+	for (int a = 0; a < 4; a++)
 		for (int r = 0; r < R_REASON_COUNT; r++)
 			if (get(&by_reason[a][r]) && n + 64 < sizeof(buf))
 				n += (size_t)snprintf(
 					buf + n, sizeof(buf) - n, "%s%s/%s=%llu",
-					n ? " " : "", action_name((enum action)a),
+					n ? " " : "", row_name(a),
 					reason_name((enum reason)r),
 					(unsigned long long)get(&by_reason[a][r]));
 	buf[n] = '\0';

@@ -10,7 +10,10 @@
 
 #include "verdict.h"
 
-void stats_count(const struct verdict *v, uint64_t decide_ns);
+/* Count one verdict (and, decide_ns > 0, the time its decision took).
+ * report_rule >= 0: the refusal was only reported (mode report), counted
+ * as action "would_reject" and per rule instead. */
+void stats_count(const struct verdict *v, int report_rule, uint64_t decide_ns);
 void stats_connection(void);
 /* Write the Prometheus text file (atomically); 0 or -1. */
 int stats_write(const char *path);

@@ -23,9 +23,14 @@ static const char *const reason_names[R_REASON_COUNT] = {
 	[R_SENDER_INVALID] = "sender_invalid",
 	[R_NULL_DENIED] = "null_sender_denied",
 	[R_DIR_ERROR] = "directory_error",
-	[R_HEADER_UNPARSABLE] = "header_unparsable",
-	[R_SENDER_UNPARSABLE] = "sender_unparsable",
-	[R_LOGIN_MISSING] = "login_missing",
+	[R_ALLOWED_SENDER] = "allowed_forged_sender",
+};
+
+static const char *const rule_names[RULE_COUNT] = {
+	[RULE_NOT_OWNER] = "not_owner",
+	[RULE_NOT_LOCAL] = "not_local",
+	[RULE_NEED_AUTH] = "need_auth",
+	[RULE_HEADER_FROM] = "header_from",
 };
 
 /* "accept", "reject" or "tempfail". */
@@ -50,4 +55,28 @@ reason_name(enum reason r)
 	if ((unsigned)r >= R_REASON_COUNT)
 		return "unknown";
 	return reason_names[r];
+}
+
+/* The envelope rule behind a refusal with reason r. */
+enum rule
+reason_rule(enum reason r)
+{
+	switch (r) {
+	case R_NOT_LOCAL:
+		return RULE_NOT_LOCAL;
+	case R_NEED_AUTH:
+	case R_UNKNOWN_VERB:
+		return RULE_NEED_AUTH;
+	default:
+		return RULE_NOT_OWNER;
+	}
+}
+
+/* Stable name of a rule (policy.conf keys and log lines use it). */
+const char *
+rule_name(enum rule r)
+{
+	if ((unsigned)r >= RULE_COUNT)
+		return "unknown";
+	return rule_names[r];
 }

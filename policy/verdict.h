@@ -34,12 +34,24 @@ enum reason {
 	R_SENDER_INVALID,    /* MAIL FROM not a valid path */
 	R_NULL_DENIED,       /* <> from an authenticated client, not allowed */
 	R_DIR_ERROR,         /* directory did not answer; on_directory_error */
-	R_HEADER_UNPARSABLE, /* check_header_from: From:/Sender: cannot be
-				judged (unparsable, empty, repeated) */
-	R_SENDER_UNPARSABLE, /* unauthenticated, MAIL FROM not RFC 5321 but
-				its domain is not local: accepted */
-	R_LOGIN_MISSING,     /* {auth_type} without {auth_authen} */
+	R_ALLOWED_SENDER,    /* refusal waived: sender in allowed_forged_senders */
 	R_REASON_COUNT
+};
+
+/* The rule behind a refusal; each can be enforced or only reported
+ * (policy mode). Header From verdicts belong to RULE_HEADER_FROM whatever
+ * their reason: the caller knows which check gave them. */
+enum rule {
+	RULE_NOT_OWNER = 0, /* every refusal not named below */
+	RULE_NOT_LOCAL,     /* not_local (check_home_server) */
+	RULE_NEED_AUTH,     /* need_auth, unknown_verb (require_auth) */
+	RULE_HEADER_FROM,   /* the From:/Sender: check (check_header_from) */
+	RULE_COUNT
+};
+
+enum rule_mode {
+	MODE_ENFORCE = 0, /* refuse */
+	MODE_REPORT,      /* log event=would_reject, count, accept */
 };
 
 /* Room for the facts behind a verdict (addresses, DNs, sources). */
@@ -57,5 +69,9 @@ struct verdict {
 
 const char *action_name(enum action a);
 const char *reason_name(enum reason r);
+/* The envelope rule a refusal with this reason belongs to. */
+enum rule reason_rule(enum reason r);
+/* "not_owner", "not_local", "need_auth", "header_from". */
+const char *rule_name(enum rule r);
 
 #endif

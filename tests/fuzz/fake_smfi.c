@@ -107,3 +107,17 @@ smfi_setsymlist(SMFICTX *ctx, int stage, char *macros)
 	(void)macros;
 	return MI_SUCCESS;
 }
+
+/* Like the real one at end of message: a name and a value without CR/LF
+ * (the MTA would otherwise write a broken header). */
+int
+smfi_addheader(SMFICTX *ctx, char *name, char *value)
+{
+	if (name == NULL || value == NULL || name[0] == '\0' ||
+	    strpbrk(name, "\r\n: ") != NULL || strpbrk(value, "\r\n") != NULL) {
+		ctx->reply_refused++;
+		return MI_FAILURE;
+	}
+	ctx->headers_added++;
+	return MI_SUCCESS;
+}

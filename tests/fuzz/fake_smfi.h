@@ -25,6 +25,7 @@ struct smfi_str {
 	char rcode[8];
 	char xcode[32];
 	char text[4096];
+	int headers_added;     /* smfi_addheader calls accepted */
 };
 
 /* Forget all macros and the recorded reply (priv is kept). */

@@ -79,8 +79,6 @@ stop_filter() {
 
 # case NAME LOGIN SENDER AT EXPECT [CODE XCODE TEXT]
 # With AT=mail|rcpt and EXPECT=reply the text is checked in the log line.
-# FROMHDR, FROMHDR2, SENDERHDR (environment, optional): the From: and
-# Sender: headers sent, "\r", "\n", "\t" standing for CR, LF, TAB.
 tcase() {
 	name=$1 login=$2 sender=$3 at=$4 expect=$5
 	code=${6:-} xcode=${7:-} text=${8:-}
@@ -88,8 +86,9 @@ tcase() {
 	out=$("$MILTERTEST" -D SOCK="unix:$T/milter.sock" -D LOGIN="$login" \
 		-D SENDER="$sender" -D CLIENT=192.0.2.10 -D AT="$at" \
 		-D EXPECT="$expect" -D CODE="$code" -D XCODE="$xcode" \
-		-D TEXT="$text" -D FROMHDR="${FROMHDR:-}" \
-		-D FROMHDR2="${FROMHDR2:-}" -D SENDERHDR="${SENDERHDR:-}" \
+		-D TEXT="$text" -D DNAME="${DNAME:-}" -D FROMHDR="${FROMHDR:-}" \
+		-D ADDHDRS="${ADDHDRS:-}" -D HDRNAME="${HDRNAME:-}" \
+		-D HDRVALUE="${HDRVALUE:-}" -D NOHDR="${NOHDR:-}" \
 		-s "$LUA" 2>&1)
 	rc=$?
 	if [ $rc -ne 0 ]; then
@@ -169,33 +168,6 @@ tcase "data stage: not local" carol "<carol@example.com>" eom reply 554 5.7.1 "M
 tcase "data stage: need auth" "" "<bob@example.com>" eom reply 504 5.7.4 "Need to authenticate first"
 stop_filter
 
-# --- check_header_from: folded headers as Postfix/Sendmail pass them ------
-# (the fold kept inside the value as LF + blank; CRLF + blank accepted too)
-make_conf mail false 's|^  check_header_from = .*|  check_header_from = true|'
-start_filter || not_ok "filter starts (check_header_from)"
-FROMHDR='"Smith, Alice (Sales and Marketing Department, Europe, Middle East)"\n\t<alice@example.com>' \
-	tcase "header From: Outlook long name folded (LF TAB)" alice "<alice@example.com>" eom continue
-FROMHDR='=?UTF-8?Q?J=c3=bcrgen_M=c3=bcller_=28Vertrieb_und_Marketing=2c_Europa?=\r\n =?UTF-8?Q?=29?= <alice@example.com>' \
-	tcase "header From: Thunderbird encoded words folded (CRLF SPACE)" alice "<alice@example.com>" eom continue
-FROMHDR='Alice <alice@example.com>,\n The Boss <boss@example.com>' \
-	tcase "header From: folded list, second not owned" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
-FROMHDR='<alice@example.com> <boss@example.com>' \
-	tcase "header From: two addresses without a comma" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
-if tail -n 5 "$T/filter.log" | grep -q 'reason=header_unparsable .*header_error=syntax'; then
-	ok "header From: logged as header_unparsable, header_error=syntax"
-else
-	not_ok "header From: logged as header_unparsable ($(tail -n 2 "$T/filter.log"))"
-fi
-FROMHDR='Alice <alice@example.com>' FROMHDR2='The Boss <boss@example.com>' \
-	tcase "header From: two From: headers" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
-FROMHDR='Sales <sales@example.com>' SENDERHDR='"Smith,\n Alice" <alice@example.com>' \
-	tcase "header From: send on behalf, folded Sender:" alice "<alice@example.com>" eom continue
-FROMHDR='Alice <alice@example.com>' SENDERHDR='The Boss <boss@example.com>' \
-	tcase "header Sender: not owned" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
-FROMHDR='Alice\n<alice@example.com>' \
-	tcase "header From: LF without a blank is no fold" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
-stop_filter
-
 # --- reject_stage = rcpt ----------------------------------------------------------
 make_conf rcpt false
 start_filter || not_ok "filter starts (rcpt stage)"
@@ -266,6 +238,72 @@ if grep -q "event=stats connections=" "$T/filter.log"; then
 else
 	not_ok "statistics: SIGUSR2 logs the counters"
 fi
+stop_filter
+
+# --- report-only mode (issue 12) ------------------------------------------------
+# logged NAME PATTERN - the log has a line matching PATTERN (extended regexp)
+logged() {
+	sleep 0.05
+	if grep -Eq "$2" "$T/filter.log"; then ok "$1"; else
+		not_ok "$1: no log line matching $2"; fi
+}
+make_conf mail true "s|^stats_file = .*|stats_file = \"$T/om.prom\"|;s|^  reject_stage = .*|  reject_stage = \"mail\"\n  mode = \"report\"\n  need_auth_mode = \"enforce\"|"
+start_filter || not_ok "filter starts (report mode)"
+ADDHDRS=no tcase "report: not owner accepted at MAIL, no add-header negotiated" alice "<bob@example.com>" mail accept
+logged "report: event=would_reject with the reason, rule and reply enforce mode logs" \
+	'event=would_reject reason=not_owner login=alice .*sender=<bob@example.com> .*stage=mail rule=not_owner reply="554 5.7.1 Originator address does not match authentication credentials" .*addresses='
+tcase "report: not local accepted" carol "<carol@example.com>" mail accept
+logged "report: not_local logged as would_reject" 'event=would_reject reason=not_local login=carol .*rule=not_local'
+tcase "report: need_auth still enforced (need_auth_mode = enforce)" "" "<alice@example.com>" mail reply 504 5.7.4 "Need to authenticate first"
+tcase "report: owner accepted as before" alice "<alice@example.com>" mail accept
+kill -USR2 "$pid"
+wait_log "event=stats" 1
+if grep -q 'origin_milter_verdicts_total{action="would_reject",reason="not_owner"} 1' "$T/om.prom" &&
+    grep -q 'origin_milter_would_reject_total{rule="not_owner"} 1' "$T/om.prom" &&
+    grep -q 'origin_milter_would_reject_total{rule="not_local"} 1' "$T/om.prom" &&
+    grep -q 'origin_milter_verdicts_total{action="reject",reason="need_auth"} 1' "$T/om.prom" &&
+    ! grep -q 'action="reject",reason="not_owner"' "$T/om.prom"; then
+	ok "report: statistics count would_reject per rule, not as refusals"
+else
+	not_ok "report: statistics count would_reject per rule ($(grep -i would "$T/om.prom"))"
+fi
+# a reload that turns the header on: new connections negotiate add-header
+sed -i 's|^  mode = "report"|  mode = "report"\n  report_header = true|' "$T/policy.conf"
+kill -USR1 "$pid"
+wait_log "event=reload config" 1
+ADDHDRS=yes HDRNAME=X-Origin-Milter HDRVALUE="would-reject rule=not_owner reason=not_owner login=alice" \
+	tcase "report header after reload: add-header negotiated, header added at end of message" alice "<bob@example.com>" eom continue
+ADDHDRS=yes NOHDR=X-Origin-Milter tcase "report header: an accepted message passes at MAIL, no header" alice "<alice@example.com>" mail accept
+HDRNAME=X-Origin-Milter HDRVALUE="would-reject rule=not_owner reason=login_invalid login=x??y" \
+	tcase "report header: value cleaned of CR/LF" "$(printf 'x\r\ny')" "<bob@example.com>" eom continue
+stop_filter
+
+# per-rule modes and listeners: enforce the envelope, watch header From;
+# the listener ORIGINATING enforces everything
+cat >> "$T/policy.conf" <<EOC
+listener "submission" {
+  daemon_name = "ORIGINATING"
+  mode = "enforce"
+}
+EOC
+sed -i 's|^  check_header_from = .*|  check_header_from = true|;s|^  mode = "report"|  mode = "enforce"\n  header_from_mode = "report"|' "$T/policy.conf"
+start_filter || not_ok "filter starts (per-rule modes, listeners)"
+tcase "per rule: envelope not owner enforced" alice "<bob@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
+FROMHDR="Bob <bob@example.com>" HDRNAME=X-Origin-Milter HDRVALUE="would-reject rule=header_from reason=not_owner login=alice" \
+	tcase "per rule: header From not owned, only reported, header added" alice "<alice@example.com>" eom continue
+logged "per rule: header From logged as would_reject rule=header_from" 'event=would_reject reason=not_owner login=alice .*stage=data rule=header_from'
+DNAME=ORIGINATING FROMHDR="Bob <bob@example.com>" \
+	tcase "listener ORIGINATING: header From refused" alice "<alice@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
+logged "listener: the log names the listener" 'event=reject reason=not_owner login=alice .*rule=header_from listener=submission'
+stop_filter
+
+# allowed_forged_senders: each use logged with its own reason
+make_conf mail true 's|^bypass_logins = .*|bypass_logins = {}\nallowed_forged_senders = {"noreply@example.com", "@apps.example.org"}|'
+start_filter || not_ok "filter starts (allowed_forged_senders)"
+tcase "allowed sender, unauthenticated" "" "<noreply@example.com>" mail accept
+tcase "allowed sender, any login" bob "<x@apps.example.org>" mail accept
+logged "allowed sender logged with its own reason" 'event=accept reason=allowed_forged_sender login=bob .*exempted=not_owner pattern=@apps.example.org'
+tcase "not listed: still refused" bob "<alice@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
 stop_filter
 
 # --- a custom reply text with a % and the sender -------------------------------

@@ -7,9 +7,12 @@
 --   AT      where the verdict is expected: mail | rcpt | eom
 --   EXPECT  accept | continue | reply  (reply = SMFIR_REPLYCODE)
 --   CODE, XCODE, TEXT  with AT=eom and EXPECT=reply: the exact SMTP reply
---   FROMHDR, FROMHDR2, SENDERHDR  (optional) From: value(s) instead of
---           SENDER, and a Sender: header; "\r", "\n", "\t" in them stand
---           for CR, LF, TAB, so a folded header goes out as the MTA passes it
+-- Optional (unset or "" = not used):
+--   DNAME   {daemon_name} at connect (default mail1), DPORT {daemon_port}
+--   FROMHDR the From: header value (default SENDER)
+--   ADDHDRS yes | no: whether the filter asked for the add-header action
+--   HDRNAME, HDRVALUE  a header the filter must add at end of message
+--   NOHDR   a header name the filter must NOT add
 -- Exits non-zero (error()) on any mismatch, naming it.
 
 local function fail(what)
@@ -27,10 +30,25 @@ local function check(step, expected)
   end
 end
 
+-- optional parameters: nil when not given
+local function opt(v)
+  if v == nil or v == "" then return nil end
+  return v
+end
+DNAME = opt(DNAME) or "mail1"
+DPORT = opt(DPORT) or "25"
+
 conn = mt.connect(SOCK, 50, 0.1)
 if conn == nil then fail("cannot connect to " .. SOCK) end
-mt.macro(conn, SMFIC_CONNECT, "j", "mail1.example.com", "{daemon_name}", "mail1")
+mt.macro(conn, SMFIC_CONNECT, "j", "mail1.example.com", "{daemon_name}", DNAME,
+         "{daemon_port}", DPORT, "{daemon_addr}", "127.0.0.1")
 if mt.conninfo(conn, "client.example", CLIENT) ~= nil then fail("conninfo") end
+if opt(ADDHDRS) == "yes" and not mt.test_action(conn, SMFIF_ADDHDRS) then
+  fail("the filter did not ask for SMFIF_ADDHDRS")
+end
+if opt(ADDHDRS) == "no" and mt.test_action(conn, SMFIF_ADDHDRS) then
+  fail("the filter asked for SMFIF_ADDHDRS")
+end
 
 if LOGIN ~= "" then
   mt.macro(conn, SMFIC_MAIL, "{auth_authen}", LOGIN, "{auth_type}", "PLAIN",
@@ -56,22 +74,8 @@ if not mt.test_option(conn, SMFIP_NORCPT) then
   check("RCPT", SMFIR_CONTINUE)
 end
 if not mt.test_option(conn, SMFIP_NODATA) then mt.data(conn) end
--- "\r", "\n", "\t" written in a -D value become CR, LF, TAB
-local function unescape(v)
-  return (v:gsub("\\r", "\r"):gsub("\\n", "\n"):gsub("\\t", "\t"))
-end
 if not mt.test_option(conn, SMFIP_NOHDRS) then
-  if FROMHDR ~= nil and FROMHDR ~= "" then
-    mt.header(conn, "From", unescape(FROMHDR))
-  else
-    mt.header(conn, "From", SENDER)
-  end
-  if FROMHDR2 ~= nil and FROMHDR2 ~= "" then
-    mt.header(conn, "From", unescape(FROMHDR2))
-  end
-  if SENDERHDR ~= nil and SENDERHDR ~= "" then
-    mt.header(conn, "Sender", unescape(SENDERHDR))
-  end
+  mt.header(conn, "From", opt(FROMHDR) or SENDER)
   mt.header(conn, "To", "<someone@elsewhere.example>")
   mt.header(conn, "Subject", "test " .. SENDER)
 end
@@ -85,5 +89,12 @@ if EXPECT == "reply" then
   if not mt.eom_check(conn, MT_SMTPREPLY, CODE, XCODE, TEXT) then
     fail("EOM reply is not " .. CODE .. " " .. XCODE .. " " .. TEXT)
   end
+end
+if opt(HDRNAME) ~= nil and
+   not mt.eom_check(conn, MT_HDRADD, HDRNAME, HDRVALUE) then
+  fail("no header " .. HDRNAME .. ": " .. HDRVALUE .. " added")
+end
+if opt(NOHDR) ~= nil and mt.eom_check(conn, MT_HDRADD, NOHDR) then
+  fail("header " .. NOHDR .. " added")
 end
 mt.disconnect(conn)

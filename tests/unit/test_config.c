@@ -339,106 +339,90 @@ test_cross_and_directory_errors(void **state)
 	unlink(path);
 }
 
-/* Load text (no directory); fails the test if it does not load. */
-static struct config *
-load_ok(const char *text)
+/* Report mode, per-rule modes, the header, listeners and exemptions. */
+static void
+test_modes_listeners_exemptions(void **state)
 {
-	char err[1024];
-	struct config *c = config_load(write_conf(text), false, err,
-				       sizeof(err));
+	char err[1024], text[2048];
+	struct config *c;
+	const struct listener *l;
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "accounts_file = \"%s/data/accounts\"\n"
+		 "local_domains = {\"example.com\"}\n"
+		 "trusted_networks = {\"192.0.2.0/24\"}\n"
+		 "allowed_forged_senders = {\"NoReply@Example.com\", "
+		 "\"@apps.example.com\", \"scanner@*\"}\n"
+		 "policy {\n  mode = \"report\"\n  need_auth_mode = \"enforce\"\n"
+		 "  report_header = true\n}\n"
+		 "listener \"submission\" {\n  daemon_name = \"ORIGINATING\"\n"
+		 "  require_auth = false\n  mode = \"enforce\"\n"
+		 "  header_from_mode = \"report\"\n  reject_stage = \"data\"\n"
+		 "  trusted_networks = {}\n  allowed_forged_senders = {}\n}\n"
+		 "listener \"mx\" {\n  daemon_port = 25\n"
+		 "  if_addr = \"127.0.0.0/8\"\n  report_header = false\n}\n",
+		 TEST_SRCDIR);
+	c = config_load(write_conf(text), false, err, sizeof(err));
 	if (c == NULL)
 		fprintf(stderr, "%s\n", err);
 	assert_non_null(c);
-	return c;
-}
-
-/* identity: realms / nt_domains default to local_domains; the old keys
- * map onto them; the new policy keys. */
-static void
-test_identity_lists(void **state)
-{
-	struct config *c;
-	const struct identity_rules *r;
-	(void)state;
-	c = load_ok("local_domains = {\"Example.COM\", \".corp.example\", "
-		    "\"other.org\"}\n");
-	r = &c->policy.identity;
-	assert_int_equal(r->nrealms, 3);
-	assert_string_equal(r->realms[0], "example.com");
-	assert_string_equal(r->realms[1], ".corp.example");
-	assert_string_equal(r->realms[2], "other.org");
-	assert_int_equal(r->nnt_domains, 2); /* ".corp.example" gives none */
-	assert_string_equal(r->nt_domains[0], "example");
-	assert_string_equal(r->nt_domains[1], "other");
-	assert_false(c->policy.home_missing_refuse);
-	assert_int_equal(c->policy.on_missing_login, MISSING_TEMPFAIL);
-	assert_int_equal(c->policy.login_encoding, LOGIN_ENC_AUTO);
+	/* the top level: report, but need_auth enforced */
+	assert_int_equal(c->policy.mode[RULE_NOT_OWNER], MODE_REPORT);
+	assert_int_equal(c->policy.mode[RULE_NOT_LOCAL], MODE_REPORT);
+	assert_int_equal(c->policy.mode[RULE_HEADER_FROM], MODE_REPORT);
+	assert_int_equal(c->policy.mode[RULE_NEED_AUTH], MODE_ENFORCE);
+	assert_true(c->policy.report_header);
+	assert_string_equal(c->policy.report_header_name, "X-Origin-Milter");
+	assert_string_equal(exempt_match(&c->policy.allowed_senders,
+					 "noreply@example.com"),
+			    "NoReply@Example.com");
+	assert_non_null(exempt_match(&c->policy.allowed_senders,
+				     "scanner@other.example"));
+	/* listener selection */
+	assert_int_equal(c->nlisteners, 2);
+	l = config_listener(c, "ORIGINATING", "587", "127.0.0.1");
+	assert_string_equal(l->name, "submission");
+	assert_false(l->policy.require_auth);
+	assert_true(l->policy.check_originator);
+	assert_int_equal(l->reject_stage, STAGE_DATA);
+	assert_int_equal(l->policy.mode[RULE_NOT_OWNER], MODE_ENFORCE);
+	assert_int_equal(l->policy.mode[RULE_NEED_AUTH], MODE_ENFORCE);
+	assert_int_equal(l->policy.mode[RULE_HEADER_FROM], MODE_REPORT);
+	assert_int_equal(l->policy.ntrusted, 0);
+	assert_null(exempt_match(&l->policy.allowed_senders,
+				 "noreply@example.com"));
+	l = config_listener(c, "mail.example.com", "25", "127.0.0.1");
+	assert_string_equal(l->name, "mx");
+	assert_false(l->policy.report_header);
+	assert_int_equal(l->policy.mode[RULE_NOT_OWNER], MODE_REPORT);
+	assert_int_equal(l->policy.ntrusted, 1);
+	assert_int_equal(l->reject_stage, STAGE_MAIL);
+	/* port 25 on another address, or no macros: the top level */
+	l = config_listener(c, "mail.example.com", "25", "IPv6:2001:db8::1");
+	assert_ptr_equal(l, &c->top);
+	assert_null(l->name);
+	assert_ptr_equal(config_listener(c, NULL, NULL, NULL), &c->top);
+	assert_string_equal(config_listener(c, NULL, "25", "[127.0.0.9]")->name,
+			    "mx");
 	config_unref(c);
 
-	c = load_ok("local_domains = {\"example.com\"}\n"
-		    "identity { realms = {\"Corp.Example.COM\"}\n"
-		    "  nt_domains = {\"CORP\", \"EXAMPLE\"} }\n"
-		    "policy { home_server_missing = \"refuse\"\n"
-		    "  on_missing_login = \"anonymous\"\n"
-		    "  login_encoding = \"xtext\" }\n");
-	r = &c->policy.identity;
-	assert_int_equal(r->nrealms, 1);
-	assert_string_equal(r->realms[0], "corp.example.com");
-	assert_int_equal(r->nnt_domains, 2);
-	assert_string_equal(r->nt_domains[0], "CORP");
-	assert_true(c->policy.home_missing_refuse);
-	assert_int_equal(c->policy.on_missing_login, MISSING_ANONYMOUS);
-	assert_int_equal(c->policy.login_encoding, LOGIN_ENC_XTEXT);
-	config_unref(c);
-
-	/* empty lists: nothing is reduced */
-	c = load_ok("local_domains = {\"example.com\"}\n"
-		    "identity { realms = {}\n nt_domains = {} }\n");
-	assert_int_equal(c->policy.identity.nrealms, 0);
-	assert_int_equal(c->policy.identity.nnt_domains, 0);
-	config_unref(c);
-
-	/* the old keys: keep / false turn reduction off, strip / true are
-	 * the local domains (no longer "any realm") */
-	c = load_ok("local_domains = {\"example.com\"}\n"
-		    "identity { realm = \"keep\"\n strip_nt_domain = false }\n");
-	assert_int_equal(c->policy.identity.nrealms, 0);
-	assert_int_equal(c->policy.identity.nnt_domains, 0);
-	config_unref(c);
-	c = load_ok("local_domains = {\"example.com\"}\n"
-		    "identity { realm = \"strip\"\n strip_nt_domain = true }\n");
-	assert_int_equal(c->policy.identity.nrealms, 1);
-	assert_int_equal(c->policy.identity.nnt_domains, 1);
-	config_unref(c);
-
-	/* -n warns when require_auth has no local domain to protect */
-	char warn[1024];
-	c = load_ok("identity { fold_case = true }\n");
-	assert_int_equal(config_warnings(c, warn, sizeof(warn)), 1);
-	assert_non_null(strstr(warn, "require_auth is on but local_domains "
-				     "is empty"));
-	config_unref(c);
-	c = load_ok("policy { require_auth = false }\n");
-	assert_int_equal(config_warnings(c, warn, sizeof(warn)), 0);
-	config_unref(c);
-	c = load_ok("local_domains = {\"example.com\"}\n");
-	assert_int_equal(config_warnings(c, warn, sizeof(warn)), 0);
-	config_unref(c);
-
-	expect_error("identity { realms = {\"exa mple.com\"} }\n", ":1:",
-		     "realms: \"exa mple.com\" is not a domain");
-	expect_error("identity { nt_domains = {\"A\\\\B\"} }\n", ":1:",
-		     "is not an NT domain name");
-	expect_error("identity { realms = {}\n realm = \"keep\" }\n", "",
-		     "give realms or the old realm, not both");
-	expect_error("identity { nt_domains = {}\n strip_nt_domain = false }\n",
-		     "", "not both");
-	expect_error("policy {\n home_server_missing = \"maybe\" }\n", ":2:",
-		     "must be accept | refuse");
-	expect_error("policy {\n on_missing_login = \"accept\" }\n", ":2:",
-		     "must be tempfail | anonymous");
-	expect_error("policy {\n login_encoding = \"base64\" }\n", ":2:",
-		     "must be auto | xtext | none");
+	expect_error("policy {\n  mode = \"warn\"\n}\n", ":2:",
+		     "enforce | report");
+	expect_error("policy {\n  not_local_mode = \"off\"\n}\n", ":2:",
+		     "not_local_mode");
+	expect_error("policy {\n  report_header_name = \"X-A: b\"\n}\n",
+		     ":2:", "report_header_name");
+	expect_error("allowed_forged_senders = {\"not an address\"}\n", ":1:",
+		     "allowed_forged_senders");
+	expect_error("listener \"a\" {\n  if_addr = \"nowhere\"\n}\n", ":2:",
+		     "if_addr");
+	expect_error("listener \"a\" {\n  mode = \"x\"\n}\n", ":2:", "mode");
+	expect_error("listener \"a\" {\n  local_part_case = \"sensitive\"\n}\n",
+		     ":2:", "local_part_case");
+	expect_error("listener \"a\" {\n  require_auth = false\n}\n", ":3:",
+		     "needs daemon_name, daemon_port or if_addr");
+	expect_error("listener \"a\" {\n daemon_port = 1\n}\n"
+		     "listener \"a\" {\n daemon_port = 2\n}\n", ":", "a");
 }
 
 int
@@ -447,13 +431,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample_loads),
 		cmocka_unit_test(test_defaults_and_directory),
-		cmocka_unit_test(test_identity_lists),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_cross_and_directory_errors),
 		cmocka_unit_test(test_comments_keep_line_numbers),
 		cmocka_unit_test(test_sample_errors_true_line),
 		cmocka_unit_test(test_comments_inside_lists),
 		cmocka_unit_test(test_socket_host_rule),
+		cmocka_unit_test(test_modes_listeners_exemptions),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

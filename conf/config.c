@@ -44,6 +44,9 @@ static const char *const rule_mode_keys[RULE_COUNT] = {
 	[RULE_HEADER_FROM] = "header_from_mode",
 };
 static const char *const direrr_names[] = {"tempfail", "accept", "reject"};
+static const char *const home_missing_names[] = {"accept", "refuse"};
+static const char *const missing_login_names[] = {"tempfail", "anonymous"};
+static const char *const login_encoding_names[] = {"auto", "xtext", "none"};
 static const char *const level_names[] = {"error", "warning", "notice",
 					  "info", "debug"};
 static const int level_values[] = {LOG_ERR, LOG_WARNING, LOG_NOTICE,
@@ -67,6 +70,9 @@ static cfg_opt_t policy_opts[] = {
 	CFG_STR("local_part_case", "insensitive", CFGF_NONE),
 	CFG_STR("reject_stage", "mail", CFGF_NONE),
 	CFG_STR("on_directory_error", "tempfail", CFGF_NONE),
+	CFG_STR("home_server_missing", "accept", CFGF_NONE),
+	CFG_STR("on_missing_login", "tempfail", CFGF_NONE),
+	CFG_STR("login_encoding", "auto", CFGF_NONE),
 	CFG_INT("local_part_max", 64, CFGF_NONE),
 	CFG_INT("domain_max", 255, CFGF_NONE),
 	CFG_INT("path_max", 256, CFGF_NONE),
@@ -121,6 +127,11 @@ static cfg_opt_t reply_opts[] = {
 	CFG_END()};
 
 static cfg_opt_t identity_opts[] = {
+	/* realms and nt_domains default to local_domains (see fill_identity) */
+	CFG_STR_LIST("realms", "{}", CFGF_NONE),
+	CFG_STR_LIST("nt_domains", "{}", CFGF_NONE),
+	/* the old forms: realm = "keep" is realms = {}, strip_nt_domain =
+	 * false is nt_domains = {} */
 	CFG_BOOL("strip_nt_domain", cfg_true, CFGF_NONE),
 	CFG_STR("realm", "strip", CFGF_NONE),
 	CFG_BOOL("fold_case", cfg_true, CFGF_NONE),
@@ -248,6 +259,41 @@ v_realm(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
+v_home_missing(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_enum(cfg, opt, home_missing_names,
+			  NELEM(home_missing_names));
+}
+
+static int
+v_missing_login(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_enum(cfg, opt, missing_login_names,
+			  NELEM(missing_login_names));
+}
+
+static int
+v_login_encoding(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_enum(cfg, opt, login_encoding_names,
+			  NELEM(login_encoding_names));
+}
+
+/* Each nt_domains value: a NetBIOS-style name, no blanks, '\\' or '@'. */
+static int
+v_nt_domains(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned n = cfg_opt_size(opt);
+	const char *s = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
+
+	if (s == NULL || (s[0] != '\0' && strlen(s) <= LOGIN_MAX &&
+			  strpbrk(s, " \t\\@") == NULL))
+		return 0;
+	cfg_error(cfg, "nt_domains: \"%s\" is not an NT domain name", s);
+	return -1;
+}
+
+static int
 v_directory(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const names[] = {"file", "ldap"};
@@ -361,7 +407,7 @@ v_domains(cfg_t *cfg, cfg_opt_t *opt)
 	if (probe[1] != '\0' &&
 	    key_from_text(probe, &no, key, sizeof(key), NULL) == NORM_OK)
 		return 0;
-	cfg_error(cfg, "local_domains: \"%s\" is not a domain", s);
+	cfg_error(cfg, "%s: \"%s\" is not a domain", opt->name, s);
 	return -1;
 }
 
@@ -478,6 +524,11 @@ set_validators(cfg_t *cfg)
 		{"policy|domain_max", v_domain_max},
 		{"policy|path_max", v_path_max},
 		{"identity|realm", v_realm},
+		{"identity|realms", v_domains},
+		{"identity|nt_domains", v_nt_domains},
+		{"policy|home_server_missing", v_home_missing},
+		{"policy|on_missing_login", v_missing_login},
+		{"policy|login_encoding", v_login_encoding},
 		{"identity|max_length", v_login_max},
 		{"reply|not_owner", v_reply},
 		{"reply|not_local", v_reply},
@@ -660,10 +711,14 @@ fill_policy(struct config *c, cfg_t *cfg)
 	p->limits.local_max = (size_t)cfg_getint(pol, "local_part_max");
 	p->limits.domain_max = (size_t)cfg_getint(pol, "domain_max");
 	p->limits.path_max = (size_t)cfg_getint(pol, "path_max");
-	p->identity.strip_nt_domain = cfg_getbool(id, "strip_nt_domain");
-	p->identity.realm = strcmp(cfg_getstr(id, "realm"), "keep") == 0
-				    ? REALM_KEEP
-				    : REALM_STRIP;
+	p->home_missing_refuse =
+		strcmp(cfg_getstr(pol, "home_server_missing"), "refuse") == 0;
+	p->on_missing_login = (enum missing_login_mode)lookup_name(
+		missing_login_names, NELEM(missing_login_names),
+		cfg_getstr(pol, "on_missing_login"));
+	p->login_encoding = (enum login_encoding)lookup_name(
+		login_encoding_names, NELEM(login_encoding_names),
+		cfg_getstr(pol, "login_encoding"));
 	p->identity.fold_case = cfg_getbool(id, "fold_case");
 	p->identity.max_len = (size_t)cfg_getint(id, "max_length");
 	get_reply(rep, "not_owner", &p->not_owner);
@@ -695,6 +750,102 @@ fill_policy(struct config *c, cfg_t *cfg)
 	    fill_allowed(c, cfg, &p->allowed_senders) != 0)
 		return -1;
 	return 0;
+}
+
+/* The folded form of the domain list value v (".parent" kept); NULL when
+ * out of memory or not a domain. */
+static const char *
+keep_domain(struct config *c, const char *v)
+{
+	char folded[ADDR_BUF + 2];
+	bool dot = v[0] == '.';
+
+	folded[0] = '.';
+	if (domain_fold(v + dot, strlen(v + dot), folded + dot,
+			sizeof(folded) - 1) != 0)
+		return NULL;
+	return keep(c, folded);
+}
+
+/* The first label of a local domain (example.com -> example), or NULL
+ * for a ".parent" entry. */
+static const char *
+keep_first_label(struct config *c, const char *v)
+{
+	char label[ADDR_BUF];
+
+	if (v[0] == '.')
+		return NULL;
+	copy_bounded(label, sizeof(label), v, strcspn(v, "."));
+	ascii_lower_str(label);
+	return keep(c, label);
+}
+
+/* Fill one identity list: the option when given, none when the old key
+ * turned reduction off, else one value per local domain. */
+static int
+fill_id_list(struct config *c, cfg_t *cfg, const char *name, bool old_off,
+	     bool realms, const char ***out, size_t *nout)
+{
+	cfg_t *id = cfg_getsec(cfg, "identity");
+	bool own = given(id, name);
+	const char *src = own ? name : "local_domains";
+	cfg_t *sec = own ? id : cfg;
+	unsigned n = old_off && !own ? 0 : cfg_size(sec, src);
+	const char **list = calloc(n + 1, sizeof(*list));
+	size_t k = 0;
+
+	if (list == NULL)
+		return -1;
+	*out = list;
+	for (unsigned i = 0; i < n; i++) {
+		const char *v = cfg_getnstr(sec, src, i), *kept;
+		if (realms)
+			kept = keep_domain(c, v);
+		else if (own)
+			kept = keep(c, v);
+		else
+			kept = keep_first_label(c, v);
+		if (kept == NULL && (realms || own || v[0] != '.'))
+			return -1;
+		if (kept != NULL)
+			list[k++] = kept;
+	}
+	*nout = k;
+	return 0;
+}
+
+/* The identity section: which realms and NT domains are reduced. */
+static int
+fill_identity(struct config *c, cfg_t *cfg, char *err, size_t errsz)
+{
+	cfg_t *id = cfg_getsec(cfg, "identity");
+	struct identity_rules *r = &c->policy.identity;
+	const char **realms = NULL, **nts = NULL;
+	int rc;
+
+	if (given(id, "realms") && given(id, "realm")) {
+		snprintf(err, errsz, "%s: identity: give realms or the old realm, "
+			 "not both", c->path);
+		return -1;
+	}
+	if (given(id, "nt_domains") && given(id, "strip_nt_domain")) {
+		snprintf(err, errsz, "%s: identity: give nt_domains or the old "
+			 "strip_nt_domain, not both", c->path);
+		return -1;
+	}
+	rc = fill_id_list(c, cfg, "realms",
+			  strcmp(cfg_getstr(id, "realm"), "keep") == 0, true,
+			  &realms, &r->nrealms);
+	r->realms = realms;
+	if (rc == 0)
+		rc = fill_id_list(c, cfg, "nt_domains",
+				  !cfg_getbool(id, "strip_nt_domain"), false,
+				  &nts, &r->nnt_domains);
+	r->nt_domains = nts;
+	if (rc != 0)
+		snprintf(err, errsz, "%s: out of memory", c->path);
+	return rc;
 }
 
 /* A listener's matchers and overrides, on a copy of the top level. */
@@ -946,11 +1097,15 @@ config_load(const char *path, bool open_dir, char *err, size_t errsz)
 		c->refs = 1;
 		c->path = strdup(path);
 		if (c->path != NULL && fill_daemon(c, cfg) == 0 &&
-		    fill_policy(c, cfg) == 0 &&
-		    fill_listeners(c, cfg, err, errsz) == 0)
-			rc = cross_checks(c, err, errsz);
-		else if (err[0] == '\0')
+		    fill_policy(c, cfg) == 0) {
+			rc = fill_identity(c, cfg, err, errsz);
+			if (rc == 0)
+				rc = fill_listeners(c, cfg, err, errsz);
+			if (rc == 0)
+				rc = cross_checks(c, err, errsz);
+		} else {
 			snprintf(err, errsz, "%s: out of memory", path);
+		}
 	}
 	if (rc == 0 && strcmp(c->directory_kind, "ldap") == 0 && !open_dir)
 		rc = check_ldap(cfg, err, errsz);
@@ -996,12 +1151,36 @@ config_unref(struct config *c)
 	}
 	free(c->listeners);
 	free((void *)c->policy.local_servers);
+	free((void *)c->policy.identity.realms);
+	free((void *)c->policy.identity.nt_domains);
 	free(c->trusted);
 	for (size_t i = 0; i < c->nstrings; i++)
 		free(c->strings[i]);
 	free(c->strings);
 	free(c->path);
 	free(c);
+}
+
+/* Warnings for a configuration that loads but is likely not what the
+ * admin meant (printed by -n); one per line into buf. Returns how many. */
+unsigned
+config_warnings(const struct config *c, char *buf, size_t size)
+{
+	unsigned n = 0;
+	size_t len = 0;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (c->policy.require_auth && c->policy.local_domains.used == 0) {
+		n++;
+		len += (size_t)snprintf(
+			buf + len, size > len ? size - len : 0,
+			"%s: warning: require_auth is on but local_domains is "
+			"empty: no unauthenticated sender is refused, and no "
+			"realm or NT domain is stripped from logins\n",
+			c->path);
+	}
+	return n;
 }
 
 /* "mail", "rcpt" or "data". */

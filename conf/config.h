@@ -93,6 +93,9 @@ struct config *config_ref(struct config *c);
 void config_unref(struct config *c);
 
 const char *stage_name(enum reject_stage s);
+/* Likely mistakes of a configuration that loads (for -n): lines into buf,
+ * the number of warnings returned. */
+unsigned config_warnings(const struct config *c, char *buf, size_t size);
 
 /* The first listener whose keys all match these connect macros ("" or
  * NULL when the MTA did not send one), else &c->top. */

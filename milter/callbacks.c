@@ -26,8 +26,6 @@
 #include "stats.h"
 #include "textutil.h"
 
-#define FROM_HDRS_MAX 8192
-
 /* Monotonic nanoseconds. */
 static uint64_t
 now_ns(void)
@@ -58,9 +56,8 @@ message_free(struct connection *c)
 	if (!c->in_msg)
 		return;
 	evidence_free(c->msg.evidence);
-	free(c->msg.from_hdrs);
+	header_from_free(&c->msg.from_hdrs);
 	c->msg.evidence = NULL;
-	c->msg.from_hdrs = NULL;
 	c->in_msg = false;
 }
 
@@ -112,7 +109,7 @@ log_verdict(SMFICTX *ctx, const struct connection *c,
 		return;
 	if (v->action != ACT_ACCEPT) {
 		reply_line(&v->reply, line, sizeof(line));
-		snprintf(rule, sizeof(rule), " rule=%s", rule_name(m->rule));
+		snprintf(rule, sizeof(rule), " check=%s", rule_name(m->rule));
 	}
 	if (c->lst->name != NULL) {
 		char q[280];
@@ -249,7 +246,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	if (*pf0 & SMFIF_SETSYMLIST) {
 		smfi_setsymlist(ctx, SMFIM_CONNECT,
 				"j {daemon_name} {daemon_addr} {daemon_port} "
-				"{if_addr}");
+				"{if_addr} v");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM,
 				"{auth_authen} {auth_type} {auth_author} i");
 		smfi_setsymlist(ctx, SMFIM_EOM, "i");
@@ -304,6 +301,9 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 	if (j[0] == '\0')
 		j = macro(ctx, "{daemon_name}");
 	copy_bounded(c->mta_name, sizeof(c->mta_name), j, strlen(j));
+	j = macro(ctx, "v");
+	c->login_xtext = policy_login_is_xtext(&c->cfg->policy,
+					       j[0] ? j : NULL);
 	return quiet(c, SMFIP_NR_CONN);
 }
 
@@ -323,13 +323,33 @@ cb_unknown(SMFICTX *ctx, const char *cmd)
 		return SMFIS_CONTINUE;
 	report = report_only(c->lst, RULE_NEED_AUTH);
 	log_event(LOG_NOTICE, report ? "would_reject" : "reject",
-		  "reason=%s rule=need_auth login=- client=%s command=%s "
+		  "reason=%s check=need_auth login=- client=%s command=%s "
 		  "reply=\"%s %s %s\"",
 		  reason_name(v.reason), c->client,
 		  log_quote(cmd ? cmd : "", q, sizeof(q)), v.reply.code,
 		  v.reply.xcode, v.reply.text);
 	stats_count(&v, report ? RULE_NEED_AUTH : -1, 0);
 	return report ? SMFIS_CONTINUE : reply_with(ctx, &v);
+}
+
+/* {auth_type} without {auth_authen}: say it once per process, loudly. */
+static void
+warn_missing_login(const struct connection *c, const char *auth_type)
+{
+	static int said;
+	char q[200];
+
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		return;
+	log_event(LOG_ERR, "error",
+		  "what=missing_login auth_type=%s client=%s action=%s "
+		  "text=\"the MTA passes {auth_type} but not {auth_authen}: "
+		  "add {auth_authen} to its milter macros (Postfix: "
+		  "milter_mail_macros; Sendmail: confMILTER_MACROS_ENVFROM)\"",
+		  log_quote(auth_type, q, sizeof(q)), c->client,
+		  c->cfg->policy.on_missing_login == MISSING_TEMPFAIL
+			  ? "tempfail"
+			  : "anonymous");
 }
 
 /* MAIL FROM: decide once for the whole message. */
@@ -356,11 +376,16 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	copy_bounded(m->sender_raw, sizeof(m->sender_raw), sender,
 		     strlen(sender));
 
+	memset(&f, 0, sizeof(f));
 	f.login = login;
 	f.sender = sender;
 	f.sender_len = strlen(sender);
 	f.client_trusted = c->client_trusted;
 	f.mta_name = c->mta_name[0] ? c->mta_name : NULL;
+	f.auth_type = macro(ctx, "{auth_type}");
+	f.login_xtext = c->login_xtext;
+	if (!m->authenticated && f.auth_type[0] != '\0')
+		warn_missing_login(c, f.auth_type);
 	t0 = now_ns();
 	decide(&c->lst->policy, c->cfg->dir, &f, &m->verdict);
 	m->rule = reason_rule(m->verdict.reason);
@@ -414,10 +439,8 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	if (m == NULL)
 		return quiet(c, SMFIP_NR_HDR);
 	evidence_header(m->evidence, name, value);
-	if (c->lst->check_header_from && m->authenticated &&
-	    (strcasecmp(name, "From") == 0 || strcasecmp(name, "Sender") == 0))
-		header_from_collect(&m->from_hdrs, &m->from_len, value,
-				    FROM_HDRS_MAX);
+	if (c->lst->check_header_from && m->authenticated)
+		header_from_collect(&m->from_hdrs, name, value);
 	return quiet(c, SMFIP_NR_HDR);
 }
 
@@ -440,12 +463,14 @@ static void
 check_header_from(struct connection *c, struct message *m)
 {
 	struct verdict hv;
-	struct facts f = {m->login, NULL, 0, c->client_trusted,
-			  c->mta_name[0] ? c->mta_name : NULL};
+	struct facts f = {.login = m->login,
+			  .client_trusted = c->client_trusted,
+			  .mta_name = c->mta_name[0] ? c->mta_name : NULL,
+			  .login_xtext = c->login_xtext};
 
-	if (m->from_hdrs == NULL)
+	if (!header_from_any(&m->from_hdrs))
 		return;
-	if (header_from_check(&c->lst->policy, c->cfg->dir, &f, m->from_hdrs,
+	if (header_from_check(&c->lst->policy, c->cfg->dir, &f, &m->from_hdrs,
 			      &hv) != 0) {
 		/* a new refusal: applied (or reported) on its own */
 		m->verdict = hv;

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "evidence.h"
+#include "header_from.h"
 #include "report.h"
 #include "verdict.h"
 
@@ -19,9 +20,7 @@
 
 struct message {
 	struct evidence *evidence;
-	/* header From/Sender values (check_header_from) */
-	char *from_hdrs;
-	size_t from_len;
+	struct hdr_from_set from_hdrs; /* check_header_from */
 	bool decided;         /* a verdict is pending for this message */
 	bool applied;         /* it was logged/applied already */
 	bool authenticated;
@@ -41,6 +40,7 @@ struct connection {
 	unsigned long pflags; /* protocol steps negotiated (SMFIP_*) */
 	bool client_trusted;
 	bool authenticated;   /* {auth_authen} seen in this connection */
+	bool login_xtext;     /* {auth_authen} comes xtext-encoded (Sendmail) */
 	char client[CLIENT_MAX];
 	char mta_name[256];   /* j or {daemon_name} */
 	bool in_msg;          /* msg holds a transaction in progress */

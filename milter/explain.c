@@ -57,6 +57,15 @@ rule_text(enum reason r)
 		return "<> from an authenticated client, allow_null_sender off";
 	case R_DIR_ERROR:
 		return "the directory did not answer (on_directory_error)";
+	case R_HEADER_UNPARSABLE:
+		return "check_header_from: the From: or Sender: header is "
+		       "unparsable, empty or repeated (see header_error)";
+	case R_SENDER_UNPARSABLE:
+		return "unauthenticated, MAIL FROM is not a valid RFC 5321 path "
+		       "(the MTA accepts it) and its domain is not local";
+	case R_LOGIN_MISSING:
+		return "the MTA passed {auth_type} but not {auth_authen} "
+		       "(on_missing_login)";
 	case R_ALLOWED_SENDER:
 		return "the sender is in allowed_forged_senders: the refusal "
 		       "named by exempted= is waived";

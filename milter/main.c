@@ -178,6 +178,9 @@ main(int argc, char **argv)
 			return 1;
 		}
 		reread_check_as_user(c);
+		char warn[1024];
+		if (config_warnings(c, warn, sizeof(warn)) > 0)
+			fputs(warn, stderr);
 		printf("%s: ok\n", cfgpath);
 		config_unref(c);
 		return 0;

@@ -23,12 +23,12 @@ put_clean(char *buf, size_t n, size_t size, const char *s)
 	return n;
 }
 
-/* "would-reject rule=... reason=... login=..." */
+/* "would-reject check=... reason=... login=..." */
 void
 report_value(char *buf, size_t size, enum rule r, enum reason why,
 	     const char *login)
 {
-	int n = snprintf(buf, size, "would-reject rule=%s reason=%s login=",
+	int n = snprintf(buf, size, "would-reject check=%s reason=%s login=",
 			 rule_name(r), reason_name(why));
 
 	if (n < 0 || (size_t)n >= size)

@@ -16,7 +16,7 @@
 /* Is a refusal for rule r only reported on this listener? */
 bool report_only(const struct listener *l, enum rule r);
 
-/* The header value "would-reject rule=R reason=X login=L": one line,
+/* The header value "would-reject check=RULE reason=X login=L": one line,
  * printable ASCII only (CR, LF and the rest replaced by '?'), bounded. */
 void report_value(char *buf, size_t size, enum rule r, enum reason why,
 		  const char *login);

@@ -1,18 +1,27 @@
 /*
  * decide.c - the decision engine: DESIGN.md's table, row by row.
  *
+ *   {auth_type} without {auth_authen}: 451 (on_missing_login = tempfail)
+ *                    or on as unauthenticated (anonymous).
  *   unauthenticated: <> accept; trusted client accept; local-domain sender
- *                    504 (require_auth); other sender accept.
+ *                    504 (require_auth); other sender accept. A sender the
+ *                    RFC 5321 parser refuses is judged by its best-effort
+ *                    domain (no domain counts as local: the MTA appends
+ *                    its own).
  *   authenticated:   bypass login accept; owned (address, catch-all, send-as)
  *                    accept unless homed elsewhere (554 not local); anything
  *                    else 554 not owner; directory trouble 451 (or as the
- *                    admin chose).
+ *                    admin chose). An unparsable sender is refused (501).
+ *                    With check_originator = false an unknown, ambiguous
+ *                    or invalid login is accepted (check_off).
  */
 #include <string.h>
 #include <strings.h>
 
 #include "decide.h"
+#include "sender_guess.h"
 #include "textutil.h"
+#include "xtext.h"
 
 /* Append " key=value" to the facts (bounded); a value with blanks or
  * quotes is written in double quotes with \" and \\ escaped. */
@@ -95,17 +104,24 @@ policy_domain_is_local(const struct policy *p, const char *domain)
 	return false;
 }
 
-/* Compare two server names; a bare name matches a FQDN's first label. */
+/* Compare a home server with one of this server's names, both qualified
+ * by qualify_in: a bare name (no dot) stands for name.qualify_in when
+ * qualify_in (self's own domain) is not NULL. Case-insensitive, exact. */
 static bool
-server_eq(const char *a, const char *b)
+server_eq(const char *home, const char *name, const char *qualify_in)
 {
-	size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+	size_t hl = strcspn(home, "."), nl = strcspn(name, ".");
+	bool hbare = home[hl] == '\0', nbare = name[nl] == '\0';
 
-	if (strcasecmp(a, b) == 0)
+	if (strcasecmp(home, name) == 0)
 		return true;
-	if ((a[la] == '\0' || b[lb] == '\0') && la == lb)
-		return strncasecmp(a, b, la) == 0;
-	return false;
+	if (qualify_in == NULL || hbare == nbare)
+		return false;
+	/* one bare, one qualified: the bare one in self's domain */
+	const char *bare = hbare ? home : name, *fq = hbare ? name : home;
+	size_t bl = hbare ? hl : nl;
+	return strncasecmp(bare, fq, bl) == 0 && fq[bl] == '.' &&
+	       strcasecmp(fq + bl + 1, qualify_in) == 0;
 }
 
 /* Is the home server this one (server_name or j, or local_servers)? */
@@ -114,13 +130,36 @@ policy_home_is_local(const struct policy *p, const char *home,
 		     const char *mta_name)
 {
 	const char *self = p->server_name ? p->server_name : mta_name;
+	const char *dom = self ? strchr(self, '.') : NULL;
 
-	if (self != NULL && server_eq(home, self))
+	if (dom != NULL && dom[1] == '\0')
+		dom = NULL;
+	else if (dom != NULL)
+		dom++;
+	if (self != NULL && server_eq(home, self, dom))
 		return true;
 	for (size_t i = 0; i < p->nlocal_servers; i++)
-		if (server_eq(home, p->local_servers[i]))
+		if (server_eq(home, p->local_servers[i], dom))
 			return true;
 	return false;
+}
+
+/* Is {auth_authen} xtext: configured, or auto and the MTA is Sendmail? */
+bool
+policy_login_is_xtext(const struct policy *p, const char *mta_version)
+{
+	switch (p->login_encoding) {
+	case LOGIN_ENC_XTEXT:
+		return true;
+	case LOGIN_ENC_NONE:
+		return false;
+	case LOGIN_ENC_AUTO:
+		break;
+	}
+	/* Sendmail's $v is its bare version ("8.17.1"); Postfix's v is
+	 * "Postfix 3.7.11" */
+	return mta_version != NULL && mta_version[0] >= '0' &&
+	       mta_version[0] <= '9';
 }
 
 /* Write the account's directory facts into the verdict. */
@@ -154,21 +193,35 @@ account_facts(struct verdict *v, const struct dir_lookup *l)
 	v->stale = l->trace.stale;
 }
 
-/* Unauthenticated rows of the table. */
+/* Unauthenticated rows of the table; domain is the sender's folded
+ * domain, or NULL for a sender the parser refused. */
 static void
 decide_unauth(const struct policy *p, const struct facts *f,
-	      const char *key, struct verdict *v)
+	      const char *domain, struct verdict *v)
 {
+	char guess[ADDR_BUF];
+	bool local;
+
 	if (f->client_trusted) {
 		set(v, ACT_ACCEPT, R_TRUSTED_CLIENT, NULL, NULL, 0);
 		return;
 	}
-	if (p->require_auth && policy_domain_is_local(p, key_domain(key))) {
+	if (domain == NULL) {
+		/* no domain at all: the MTA qualifies it with its own */
+		local = sender_domain_guess(f->sender, f->sender_len, guess,
+					    sizeof(guess)) == 0 ||
+			policy_domain_is_local(p, guess);
+		add_fact(v, "sender_domain", guess[0] ? guess : "(none)");
+	} else {
+		local = policy_domain_is_local(p, domain);
+	}
+	if (p->require_auth && local) {
 		set(v, ACT_REJECT, R_NEED_AUTH, &p->need_auth, f->sender,
 		    f->sender_len);
 		return;
 	}
-	set(v, ACT_ACCEPT, R_FOREIGN_SENDER, NULL, NULL, 0);
+	set(v, ACT_ACCEPT, domain ? R_FOREIGN_SENDER : R_SENDER_UNPARSABLE,
+	    NULL, NULL, 0);
 }
 
 /* Send-as: does the mailbox holding key delegate to the account? */
@@ -222,14 +275,41 @@ check_account(const struct policy *p, struct directory *dir,
 		}
 		r = R_SEND_AS;
 	}
-	if (p->check_home_server && acct->home != NULL &&
-	    !policy_home_is_local(p, acct->home, f->mta_name)) {
-		add_fact(v, "rule", "check_home_server");
+	if (p->check_home_server &&
+	    (acct->home == NULL || acct->home[0] == '\0'
+		     ? p->home_missing_refuse
+		     : !policy_home_is_local(p, acct->home, f->mta_name))) {
+		add_fact(v, "rule", acct->home && acct->home[0]
+					    ? "check_home_server"
+					    : "home_server_missing");
 		set(v, ACT_REJECT, R_NOT_LOCAL, &p->not_local, v->sender,
 		    strlen(v->sender));
 		return;
 	}
 	set(v, ACT_ACCEPT, r, NULL, NULL, 0);
+}
+
+/* Is the login (folded) in bypass_logins? */
+static bool
+bypass(const struct policy *p, const char *login)
+{
+	char folded[LOGIN_MAX + 1];
+
+	copy_bounded(folded, sizeof(folded), login, strlen(login));
+	ascii_lower_str(folded);
+	return strmap_get(&p->bypass_logins, folded, NULL) != NULL;
+}
+
+/* A login that is no mailbox: refused, or accepted (check_off) when the
+ * originator is not checked. */
+static void
+login_refused(const struct policy *p, const struct facts *f,
+	      struct verdict *v, enum reason r)
+{
+	if (!p->check_originator)
+		set(v, ACT_ACCEPT, R_CHECK_OFF, NULL, NULL, 0);
+	else
+		not_owner(p, f, v, r);
 }
 
 /* Authenticated rows of the table. */
@@ -240,11 +320,26 @@ decide_auth(const struct policy *p, struct directory *dir,
 	struct identity id;
 	struct dir_lookup l;
 	enum id_status ist;
-	char folded[LOGIN_MAX + 1];
+	char decoded[LOGIN_MAX * 3 + 1];
+	const char *login = f->login;
 
-	copy_bounded(folded, sizeof(folded), f->login, strlen(f->login));
-	ascii_lower_str(folded);
-	if (strmap_get(&p->bypass_logins, folded, NULL) != NULL) {
+	if (f->login_xtext) {
+		if (xtext_decode(f->login, strlen(f->login), decoded,
+				 sizeof(decoded)) < 0) {
+			add_fact(v, "login_error", "xtext");
+			login_refused(p, f, v, R_LOGIN_INVALID);
+			return;
+		}
+		login = decoded;
+		add_fact(v, "login_decoded", login);
+	}
+	if (bypass(p, login)) {
+		set(v, ACT_ACCEPT, R_BYPASS_LOGIN, NULL, NULL, 0);
+		return;
+	}
+	ist = identity_parse(login, strlen(login), &p->identity, &id);
+	if (ist == ID_OK && identity_reduced(&id) && bypass(p, id.user)) {
+		add_fact(v, "user", id.user);
 		set(v, ACT_ACCEPT, R_BYPASS_LOGIN, NULL, NULL, 0);
 		return;
 	}
@@ -252,16 +347,17 @@ decide_auth(const struct policy *p, struct directory *dir,
 		set(v, ACT_ACCEPT, R_CHECK_OFF, NULL, NULL, 0);
 		return;
 	}
-	ist = identity_parse(f->login, strlen(f->login), &p->identity, &id);
 	if (ist != ID_OK) {
 		add_fact(v, "login_error", id_status_name(ist));
-		not_owner(p, f, v, R_LOGIN_INVALID);
+		login_refused(p, f, v, R_LOGIN_INVALID);
 		return;
 	}
 	add_fact(v, "user", id.user);
 	if (id.domain[0])
 		add_fact(v, "login_domain", id.domain);
 	dir_find_account(dir, &id, &l);
+	if (identity_reduced(&id) && l.status != DIR_ERROR)
+		add_fact(v, "login_match", l.reduced ? "reduced" : "whole");
 	switch (l.status) {
 	case DIR_OK:
 		account_facts(v, &l);
@@ -279,9 +375,9 @@ decide_auth(const struct policy *p, struct directory *dir,
 			add_fact(v, "why", l.trace.error);
 		add_fact(v, "error", "The requested mailbox is not available "
 				     "on this server");
-		not_owner(p, f, v,
-			  l.status == DIR_AMBIGUOUS ? R_LOGIN_AMBIGUOUS
-						    : R_LOGIN_UNKNOWN);
+		login_refused(p, f, v,
+			      l.status == DIR_AMBIGUOUS ? R_LOGIN_AMBIGUOUS
+							: R_LOGIN_UNKNOWN);
 		break;
 	case DIR_ERROR:
 		add_fact(v, "source", l.trace.source);
@@ -318,10 +414,24 @@ decide(const struct policy *p, struct directory *dir, const struct facts *f,
 	memset(v, 0, sizeof(*v));
 	reply_clean(f->sender, f->sender_len, REPLY_SENDER_MAX, v->sender,
 		    sizeof(v->sender));
+	if (!authed && f->auth_type != NULL && f->auth_type[0] != '\0') {
+		add_fact(v, "auth_type", f->auth_type);
+		add_fact(v, "error", "{auth_type} without {auth_authen}: the "
+				     "MTA does not pass the login");
+		if (p->on_missing_login == MISSING_TEMPFAIL) {
+			set(v, ACT_TEMPFAIL, R_LOGIN_MISSING, &p->tempfail,
+			    f->sender, f->sender_len);
+			return;
+		}
+	}
 	st = addr_parse(f->sender, f->sender_len, &p->limits, &a);
 	if (st != ADDR_OK) {
 		add_fact(v, "sender_error", addr_status_name(st));
-		set(v, ACT_REJECT, R_SENDER_INVALID, &p->bad_sender, NULL, 0);
+		if (!authed)
+			decide_unauth(p, f, NULL, v);
+		else
+			set(v, ACT_REJECT, R_SENDER_INVALID, &p->bad_sender,
+			    NULL, 0);
 		return;
 	}
 	if (a.is_null) {
@@ -334,12 +444,16 @@ decide(const struct policy *p, struct directory *dir, const struct facts *f,
 	if (addr_format(&a, v->sender, sizeof(v->sender)) == 0 ||
 	    addr_key(&a, &p->norm, key, sizeof(key)) != NORM_OK) {
 		add_fact(v, "sender_error", "idna");
-		set(v, ACT_REJECT, R_SENDER_INVALID, &p->bad_sender, NULL, 0);
+		if (!authed)
+			decide_unauth(p, f, NULL, v);
+		else
+			set(v, ACT_REJECT, R_SENDER_INVALID, &p->bad_sender,
+			    NULL, 0);
 		return;
 	}
 	add_fact(v, "sender_key", key);
 	if (!authed)
-		decide_unauth(p, f, key, v);
+		decide_unauth(p, f, key_domain(key), v);
 	else
 		decide_auth(p, dir, f, key, v);
 	if (v->action == ACT_REJECT)

@@ -28,6 +28,19 @@ enum dir_error_mode {
 	DIRERR_REJECT,
 };
 
+/* {auth_type} without {auth_authen}: what the message is treated as. */
+enum missing_login_mode {
+	MISSING_TEMPFAIL = 0, /* 451: a misconfigured MTA passes nothing */
+	MISSING_ANONYMOUS,    /* as an unauthenticated client */
+};
+
+/* How the MTA hands {auth_authen} over. */
+enum login_encoding {
+	LOGIN_ENC_AUTO = 0, /* xtext when the MTA is Sendmail (macro v) */
+	LOGIN_ENC_XTEXT,    /* always RFC 3461 xtext (Sendmail) */
+	LOGIN_ENC_NONE,     /* as is (Postfix) */
+};
+
 /* The policy part of a configuration snapshot (immutable once built). */
 struct policy {
 	bool require_auth;      /* 504 for unauthenticated local senders */
@@ -35,6 +48,9 @@ struct policy {
 	bool check_home_server; /* 554 not local for mailboxes homed elsewhere */
 	bool allow_null_sender; /* accept <> from authenticated clients */
 	enum dir_error_mode on_directory_error;
+	bool home_missing_refuse;  /* home_server_missing = refuse */
+	enum missing_login_mode on_missing_login;
+	enum login_encoding login_encoding;
 	struct norm_opts norm;
 	struct addr_limits limits;
 	struct identity_rules identity;
@@ -61,6 +77,8 @@ struct facts {
 	size_t sender_len;
 	bool client_trusted;   /* client address inside trusted_networks */
 	const char *mta_name;  /* the MTA's j / {daemon_name}, may be NULL */
+	const char *auth_type; /* {auth_type}; NULL or "" when absent */
+	bool login_xtext;      /* login is xtext (policy_login_is_xtext) */
 };
 
 /* Decide one message. */
@@ -71,6 +89,10 @@ void decide(const struct policy *p, struct directory *dir,
  * authenticated. */
 void decide_unknown_verb(const struct policy *p, bool authenticated,
 			 struct verdict *v);
+
+/* Is {auth_authen} xtext-encoded, given login_encoding and the MTA's v
+ * macro (Sendmail: "8.17.1"; Postfix: "Postfix 3.7.11"; NULL if absent)? */
+bool policy_login_is_xtext(const struct policy *p, const char *mta_version);
 
 /* True if the folded domain, or a parent written ".parent", is local. */
 bool policy_domain_is_local(const struct policy *p, const char *domain);

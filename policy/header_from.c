@@ -1,246 +1,212 @@
 /*
- * header_from.c - From:/Sender: address extraction and their ownership
- * check through the same decision table as the envelope sender.
+ * header_from.c - keep the From:/Sender: values of a message and judge
+ * every address in them with decide(), the envelope's own decision, so the
+ * header cannot be owned by a rule the envelope does not have.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "header_from.h"
+#include "mailbox_list.h"
 
-#define HDR_ADDRS_MAX 32
-
-/* Append a value, bounded; a value that does not fit marks overflow with
- * a lone "\x01" line (refused by the check). */
-void
-header_from_collect(char **buf, size_t *len, const char *value, size_t max)
+/* Keep the first value of a header; count the others. */
+static void
+keep(char **slot, unsigned *n, struct hdr_from_set *s, const char *value)
 {
-	size_t vlen = strlen(value);
-	const char *add = value;
-	char *p;
+	size_t len = strlen(value);
 
-	if (*len + vlen + 2 > max) {
-		add = "\x01";
-		vlen = 1;
-	}
-	p = realloc(*buf, *len + vlen + 2);
-	if (p == NULL)
+	if ((*n)++ > 0)
+		return; /* a second one is refused whatever it says */
+	if (len > HDR_VALUE_MAX) {
+		s->too_long = true;
 		return;
-	memcpy(p + *len, add, vlen);
-	*len += vlen;
-	p[(*len)++] = '\n';
-	p[*len] = '\0';
-	*buf = p;
-}
-
-/* Skip a (possibly nested) comment starting at *s == '('. */
-static const char *
-skip_comment(const char *s)
-{
-	int depth = 0;
-
-	for (; *s; s++) {
-		if (*s == '\\' && s[1]) {
-			s++;
-		} else if (*s == '(') {
-			depth++;
-		} else if (*s == ')' && --depth == 0) {
-			return s + 1;
-		}
 	}
-	return NULL;
-}
-
-/* Skip a quoted string starting at *s == '"'. */
-static const char *
-skip_quoted(const char *s)
-{
-	for (s++; *s; s++) {
-		if (*s == '\\' && s[1])
-			s++;
-		else if (*s == '"')
-			return s + 1;
+	*slot = malloc(len + 1);
+	if (*slot == NULL) {
+		s->no_memory = true;
+		return;
 	}
-	return NULL;
+	memcpy(*slot, value, len + 1);
 }
 
-/* Emit the address of one mailbox text [s, e): the <...> part if any,
- * else the text itself without comments and surrounding blanks. */
+/* Keep a From: or Sender: header. */
+void
+header_from_collect(struct hdr_from_set *s, const char *name, const char *value)
+{
+	if (strcasecmp(name, "From") == 0)
+		keep(&s->from, &s->nfrom, s, value);
+	else if (strcasecmp(name, "Sender") == 0)
+		keep(&s->sender, &s->nsender, s, value);
+}
+
+/* Was either header seen? */
+bool
+header_from_any(const struct hdr_from_set *s)
+{
+	return s->nfrom > 0 || s->nsender > 0;
+}
+
+/* Free and clear. */
+void
+header_from_free(struct hdr_from_set *s)
+{
+	free(s->from);
+	free(s->sender);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Append " key=value" to the facts, at most max octets of the value; in
+ * double quotes (with \" and \\) when it holds blanks, folds, quotes or
+ * '='; a CR is dropped, other control octets become blanks. */
+static void
+fact(struct verdict *v, const char *key, const char *value, size_t max)
+{
+	size_t n = strlen(v->facts), cap = sizeof(v->facts), i;
+	bool quote = value[0] == '\0';
+
+	for (i = 0; value[i] && i < max; i++)
+		if ((unsigned char)value[i] <= 0x20 || value[i] == 0x7f ||
+		    strchr("\"\\=", value[i]) != NULL)
+			quote = true;
+	if (n + strlen(key) + 8 >= cap)
+		return;
+	n += (size_t)snprintf(v->facts + n, cap - n, "%s%s=%s", n ? " " : "",
+	                      key, quote ? "\"" : "");
+	for (i = 0; value[i] && i < max && n + 6 < cap; i++) {
+		unsigned char c = (unsigned char)value[i];
+		if (c == '\r')
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			c = ' ';
+		if (quote && (c == '"' || c == '\\'))
+			v->facts[n++] = '\\';
+		v->facts[n++] = (char)c;
+	}
+	if (value[i] && i >= max && n + 6 < cap)
+		n += (size_t)snprintf(v->facts + n, cap - n, "...");
+	if (quote)
+		v->facts[n++] = '"';
+	v->facts[n] = '\0';
+}
+
+/* Refuse the message for a header that cannot be judged. */
 static int
-emit(const char *s, const char *e,
-     void (*fn)(const char *, size_t, void *), void *arg)
+unparsable(const struct policy *p, const char *header, const char *why,
+           const char *value, struct verdict *out)
 {
-	char buf[1024];
-	size_t n = 0;
-	const char *lt = NULL, *gt = NULL;
-
-	for (const char *p = s; p < e; p++) {
-		if (*p == '"') {
-			const char *q = skip_quoted(p);
-			if (q == NULL || q > e)
-				return -1;
-			if (lt == NULL) {
-				for (; p < q && n + 1 < sizeof(buf); p++)
-					buf[n++] = *p;
-			}
-			p = q - 1;
-			continue;
-		}
-		if (*p == '(') {
-			const char *q = skip_comment(p);
-			if (q == NULL || q > e)
-				return -1;
-			p = q - 1;
-			continue;
-		}
-		if (*p == '<' && lt == NULL)
-			lt = p;
-		else if (*p == '>' && lt != NULL && gt == NULL)
-			gt = p;
-		else if (lt == NULL && *p != ' ' && *p != '\t' && *p != '\r' &&
-			 *p != '\n' && n + 1 < sizeof(buf))
-			buf[n++] = *p;
-	}
-	if (lt != NULL) {
-		if (gt == NULL)
-			return -1;
-		fn(lt + 1, (size_t)(gt - lt - 1), arg);
-		return 1;
-	}
-	if (n == 0)
-		return 0;
-	fn(buf, n, arg);
+	memset(out, 0, sizeof(*out));
+	out->action = ACT_REJECT;
+	out->reason = R_HEADER_UNPARSABLE;
+	reply_format(&p->not_owner, NULL, 0, &out->reply);
+	fact(out, "rule", "check_header_from", 64);
+	fact(out, "header", header, 16);
+	fact(out, "header_error", why, 64);
+	if (value != NULL)
+		fact(out, "header_value", value, 200);
 	return 1;
 }
 
-/* Split an address list at top-level commas (and group ':' ';'). */
-int
-header_addresses(const char *v, void (*fn)(const char *, size_t, void *),
-		 void *arg)
-{
-	const char *start = v;
-	int count = 0, r;
-
-	for (const char *p = v;; p++) {
-		if (*p == '"' || *p == '(') {
-			const char *q = *p == '"' ? skip_quoted(p) : skip_comment(p);
-			if (q == NULL)
-				return -1;
-			p = q - 1;
-			continue;
-		}
-		if (*p == '<') {
-			const char *q = strchr(p, '>');
-			if (q == NULL)
-				return -1;
-			p = q;
-			continue;
-		}
-		if (*p == ':') { /* group display name: drop it */
-			start = p + 1;
-			continue;
-		}
-		if (*p == ',' || *p == ';' || *p == '\0') {
-			r = emit(start, p, fn, arg);
-			if (r < 0)
-				return -1;
-			count += r;
-			start = p + 1;
-			if (*p == '\0')
-				break;
-		}
-	}
-	return count;
-}
-
-struct collect {
-	char addrs[HDR_ADDRS_MAX][1024];
-	int n;
-	int overflow;
+/* State of the per-address decisions of one header. */
+struct judge {
+	const struct policy *p;
+	struct directory *dir;
+	const struct facts *base;
+	const char *header;
+	struct verdict *out;
+	int refused; /* stop at the first refusal */
 };
 
-/* Keep one extracted address. */
+/* Decide one header address as if it were the envelope sender. */
 static void
-keep_addr(const char *a, size_t len, void *arg)
+judge_one(const struct mbox *m, void *arg)
 {
-	struct collect *c = arg;
+	struct judge *j = arg;
+	char path[2 * ADDR_BUF + 8], why[64];
+	struct facts f = *j->base;
 
-	if (c->n >= HDR_ADDRS_MAX || len >= sizeof(c->addrs[0])) {
-		c->overflow = 1;
+	if (j->refused)
+		return;
+	if (mbox_format_path(m, path, sizeof(path)) == 0) {
+		j->refused =
+		    unparsable(j->p, j->header, "too_long", NULL, j->out);
 		return;
 	}
-	memcpy(c->addrs[c->n], a, len);
-	c->addrs[c->n][len] = '\0';
-	c->n++;
+	f.sender = path;
+	f.sender_len = strlen(path);
+	decide(j->p, j->dir, &f, j->out);
+	if (j->out->action == ACT_ACCEPT)
+		return;
+	j->refused = 1;
+	if (j->out->reason == R_SENDER_INVALID ||
+	    j->out->reason == R_NULL_DENIED) {
+		const char *e = strstr(j->out->facts, "sender_error=");
+		snprintf(why, sizeof(why), "address_%.*s",
+		         e ? (int)strcspn(e + 13, " ") : 7,
+		         e ? e + 13 : "invalid");
+		unparsable(j->p, j->header, why, path, j->out);
+		return;
+	}
+	fact(j->out, "rule", "check_header_from", 64);
+	fact(j->out, "header", j->header, 16);
+	fact(j->out, "header_from", path, 200);
 }
 
-/* Refuse on behalf of the header check. */
-static void
-refuse(const struct policy *p, const struct facts *base, const char *what,
-       const char *addr, struct verdict *out)
+/* Parse one header value (all or nothing), then judge its addresses. */
+static int
+check_value(struct judge *j, const char *value, bool groups, size_t max)
 {
-	size_t n;
+	struct mbox_rules rules = {groups, max};
+	enum mbox_status st;
+	size_t count, at;
+	char why[64];
 
-	memset(out, 0, sizeof(*out));
-	out->action = ACT_REJECT;
-	out->reason = R_NOT_OWNER;
-	reply_format(&p->not_owner, base->sender, base->sender_len,
-		     &out->reply);
-	n = (size_t)snprintf(out->facts, sizeof(out->facts),
-			     "rule=check_header_from header_error=%s", what);
-	if (addr != NULL && n < sizeof(out->facts))
-		snprintf(out->facts + n, sizeof(out->facts) - n,
-			 " header_from=%.200s", addr);
+	st = mbox_list_parse(value, strlen(value), &rules, NULL, NULL, &count,
+	                     &at);
+	if (st == MBOX_E_TOO_MANY && max == 1)
+		return unparsable(j->p, j->header, "not_one_mailbox", value,
+		                  j->out);
+	if (st != MBOX_OK) {
+		snprintf(why, sizeof(why), "%s", mbox_status_name(st));
+		unparsable(j->p, j->header, why, value, j->out);
+		snprintf(why, sizeof(why), "%zu", at);
+		fact(j->out, "header_error_at", why, 16);
+		return 1;
+	}
+	mbox_list_parse(value, strlen(value), &rules, judge_one, j, &count,
+	                &at);
+	return j->refused;
 }
 
-/* Every From:/Sender: address must be accepted by decide(). */
+/* Every From: address, then the Sender: address. */
 int
 header_from_check(const struct policy *p, struct directory *dir,
-		  const struct facts *base, const char *values,
-		  struct verdict *out)
+                  const struct facts *base, const struct hdr_from_set *s,
+                  struct verdict *out)
 {
-	struct collect *c = calloc(1, sizeof(*c));
-	char *copy = strdup(values), *save = NULL;
-	int rc = 0;
+	struct judge j = {p, dir, base, "From", out, 0};
 
-	if (c == NULL || copy == NULL) {
-		free(c);
-		free(copy);
-		refuse(p, base, "out_of_memory", NULL, out);
+	if (s->no_memory) {
+		unparsable(p, s->nfrom ? "From" : "Sender", "out_of_memory",
+		           NULL, out);
 		out->action = ACT_TEMPFAIL;
 		reply_format(&p->tempfail, NULL, 0, &out->reply);
 		return 1;
 	}
-	for (char *line = strtok_r(copy, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '\x01' || header_addresses(line, keep_addr, c) < 0)
-			c->overflow = 1;
-	}
-	if (c->overflow) {
-		refuse(p, base, "unparsable", NULL, out);
-		rc = 1;
-	}
-	for (int i = 0; rc == 0 && i < c->n; i++) {
-		struct facts f = *base;
-		char path[1100];
-		snprintf(path, sizeof(path), "<%s>", c->addrs[i]);
-		f.sender = path;
-		f.sender_len = strlen(path);
-		decide(p, dir, &f, out);
-		if (out->action == ACT_ACCEPT)
-			continue;
-		if (out->reason == R_SENDER_INVALID ||
-		    out->reason == R_NULL_DENIED) {
-			refuse(p, base, "invalid_address", c->addrs[i], out);
-		} else {
-			size_t n = strlen(out->facts);
-			snprintf(out->facts + n, sizeof(out->facts) - n,
-				 " rule=check_header_from header_from=%.200s",
-				 c->addrs[i]);
-		}
-		rc = 1;
-	}
-	free(c);
-	free(copy);
-	return rc;
+	if (s->nfrom > 1)
+		return unparsable(p, "From", "several_from_headers", NULL, out);
+	if (s->nsender > 1)
+		return unparsable(p, "Sender", "several_sender_headers", NULL,
+		                  out);
+	if (s->too_long)
+		return unparsable(p, s->from ? "Sender" : "From", "too_long",
+		                  NULL, out);
+	if (s->from != NULL &&
+	    check_value(&j, s->from, true, MBOX_LIST_MAX) != 0)
+		return 1;
+	j.header = "Sender";
+	if (s->sender != NULL && check_value(&j, s->sender, false, 1) != 0)
+		return 1;
+	return 0;
 }

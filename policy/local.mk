@@ -7,11 +7,14 @@ libpolicy_a_SOURCES = \
 	policy/address.c policy/address.h \
 	policy/normalize.c policy/normalize.h \
 	policy/identity.c policy/identity.h \
+	policy/xtext.c policy/xtext.h \
+	policy/sender_guess.c policy/sender_guess.h \
 	policy/reply.c policy/reply.h \
 	policy/verdict.c policy/verdict.h \
 	policy/decide.c policy/decide.h \
 	policy/exempt.c policy/exempt.h \
 	policy/header_from.c policy/header_from.h \
+	policy/mailbox_list.c policy/mailbox_list.h \
 	policy/cidr.c policy/cidr.h \
 	policy/strmap.c policy/strmap.h \
 	policy/arena.c policy/arena.h

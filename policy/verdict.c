@@ -23,6 +23,9 @@ static const char *const reason_names[R_REASON_COUNT] = {
 	[R_SENDER_INVALID] = "sender_invalid",
 	[R_NULL_DENIED] = "null_sender_denied",
 	[R_DIR_ERROR] = "directory_error",
+	[R_HEADER_UNPARSABLE] = "header_unparsable",
+	[R_SENDER_UNPARSABLE] = "sender_unparsable",
+	[R_LOGIN_MISSING] = "login_missing",
 	[R_ALLOWED_SENDER] = "allowed_forged_sender",
 };
 

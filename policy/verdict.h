@@ -34,6 +34,11 @@ enum reason {
 	R_SENDER_INVALID,    /* MAIL FROM not a valid path */
 	R_NULL_DENIED,       /* <> from an authenticated client, not allowed */
 	R_DIR_ERROR,         /* directory did not answer; on_directory_error */
+	R_HEADER_UNPARSABLE, /* check_header_from: From:/Sender: cannot be
+				judged (unparsable, empty, repeated) */
+	R_SENDER_UNPARSABLE, /* unauthenticated, MAIL FROM not RFC 5321 but
+				its domain is not local: accepted */
+	R_LOGIN_MISSING,     /* {auth_type} without {auth_authen} */
 	R_ALLOWED_SENDER,    /* refusal waived: sender in allowed_forged_senders */
 	R_REASON_COUNT
 };

@@ -9,13 +9,28 @@
 #include "directory.h"
 #include "normalize.h"
 
-/* Map a login to a mailbox. */
+/* Map a login to a mailbox: the whole login first; only when no mailbox
+ * has it (not found, or contacts only) the reduced login. */
 void
 dir_find_account(struct directory *d, const struct identity *id,
 		 struct dir_lookup *out)
 {
+	struct identity whole;
+
+	dir_lookup_init(out);
+	if (!identity_reduced(id)) {
+		d->ops->find_account(d, id, out);
+		return;
+	}
+	whole = *id;
+	memcpy(whole.user, id->login, sizeof(whole.user));
+	d->ops->find_account(d, &whole, out);
+	if (out->status != DIR_NOTFOUND)
+		return;
+	dir_release(d, out);
 	dir_lookup_init(out);
 	d->ops->find_account(d, id, out);
+	out->reduced = true;
 }
 
 /* The entry holding an address key. */

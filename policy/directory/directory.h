@@ -55,13 +55,15 @@ struct dir_lookup {
 	const struct dir_account *acct; /* DIR_OK: the account (a reference) */
 	void *ref;                      /* backend's handle for dir_release */
 	struct dir_trace trace;
+	bool reduced; /* find_account: matched by the reduced login */
 };
 
 struct directory;
 
 struct directory_ops {
 	const char *name; /* "file", "ldap" */
-	/* Map a login to exactly one mailbox. */
+	/* Map a login (id->user) to exactly one mailbox. dir_find_account
+	 * calls it with the whole login first, then with the reduced one. */
 	void (*find_account)(struct directory *d, const struct identity *id,
 			     struct dir_lookup *out);
 	/* The entry that holds an address key (exact, else its catch-all).
@@ -80,7 +82,9 @@ struct directory {
 	void *impl;
 };
 
-/* Convenience wrappers. */
+/* Convenience wrappers. dir_find_account looks up id->login (the whole
+ * login) first and id->user (the reduced login) only if no mailbox has the
+ * whole one; the record says which matched (struct dir_lookup.reduced). */
 void dir_find_account(struct directory *d, const struct identity *id,
 		      struct dir_lookup *out);
 void dir_find_owner(struct directory *d, const char *key,

@@ -38,14 +38,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	static const char *const realms[] = { "example.com", ".example.net" };
+	static const char *const nts[] = { "EXAMPLE" };
 	identity_rules_default(&r);
-	r.strip_nt_domain = data[0] & 1;
-	r.realm = (data[0] & 2) ? REALM_KEEP : REALM_STRIP;
+	r.nt_domains = nts;
+	r.nnt_domains = data[0] & 1;
+	r.realms = realms;
+	r.nrealms = (data[0] & 2) ? 0 : 2;
 	r.fold_case = (data[0] & 4) != 0;
 	r.max_len = (data[0] & 8) ? LOGIN_MAX : 16;
 	if (identity_parse((const char *)data + 1, size - 1, &r, &id) != ID_OK)
 		return 0;
-	check(id.user[0] != '\0');
+	check(id.user[0] != '\0' && id.login[0] != '\0');
+	/* reduced only by removing a listed prefix or suffix */
+	check(strlen(id.user) <= strlen(id.login));
 	check(strlen(id.sent) <= LOGIN_MAX && strlen(id.user) <= LOGIN_MAX);
 	check(no_controls(id.sent) && no_controls(id.user) &&
 	      no_controls(id.domain));

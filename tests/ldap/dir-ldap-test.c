@@ -97,14 +97,20 @@ make_dir(const struct ldap_opts *o)
 	return d;
 }
 
-/* Identity of a login under the default rules (realm kept if asked). */
+/* Identity of a login under the rules a configuration with local_domains
+ * example.com and corp.example.com gets by default (realm kept if asked). */
 static void
 ident(struct identity *id, const char *login, bool keep_realm)
 {
+	static const char *const realms[] = { "example.com",
+					      "corp.example.com" };
+	static const char *const nts[] = { "EXAMPLE", "CORP" };
 	struct identity_rules r;
 	identity_rules_default(&r);
-	if (keep_realm)
-		r.realm = REALM_KEEP;
+	r.realms = realms;
+	r.nrealms = keep_realm ? 0 : 2;
+	r.nt_domains = nts;
+	r.nnt_domains = 2;
 	assert_int_equal(identity_parse(login, strlen(login), &r, id), ID_OK);
 }
 

@@ -7,9 +7,11 @@
 --   AT      where the verdict is expected: mail | rcpt | eom
 --   EXPECT  accept | continue | reply  (reply = SMFIR_REPLYCODE)
 --   CODE, XCODE, TEXT  with AT=eom and EXPECT=reply: the exact SMTP reply
+--   FROMHDR, FROMHDR2, SENDERHDR  (optional) From: value(s) instead of
+--           SENDER, and a Sender: header; "\r", "\n", "\t" in them stand
+--           for CR, LF, TAB, so a folded header goes out as the MTA passes it
 -- Optional (unset or "" = not used):
 --   DNAME   {daemon_name} at connect (default mail1), DPORT {daemon_port}
---   FROMHDR the From: header value (default SENDER)
 --   ADDHDRS yes | no: whether the filter asked for the add-header action
 --   HDRNAME, HDRVALUE  a header the filter must add at end of message
 --   NOHDR   a header name the filter must NOT add
@@ -74,8 +76,22 @@ if not mt.test_option(conn, SMFIP_NORCPT) then
   check("RCPT", SMFIR_CONTINUE)
 end
 if not mt.test_option(conn, SMFIP_NODATA) then mt.data(conn) end
+-- "\r", "\n", "\t" written in a -D value become CR, LF, TAB
+local function unescape(v)
+  return (v:gsub("\\r", "\r"):gsub("\\n", "\n"):gsub("\\t", "\t"))
+end
 if not mt.test_option(conn, SMFIP_NOHDRS) then
-  mt.header(conn, "From", opt(FROMHDR) or SENDER)
+  if FROMHDR ~= nil and FROMHDR ~= "" then
+    mt.header(conn, "From", unescape(FROMHDR))
+  else
+    mt.header(conn, "From", SENDER)
+  end
+  if FROMHDR2 ~= nil and FROMHDR2 ~= "" then
+    mt.header(conn, "From", unescape(FROMHDR2))
+  end
+  if SENDERHDR ~= nil and SENDERHDR ~= "" then
+    mt.header(conn, "Sender", unescape(SENDERHDR))
+  end
   mt.header(conn, "To", "<someone@elsewhere.example>")
   mt.header(conn, "Subject", "test " .. SENDER)
 end

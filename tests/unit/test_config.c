@@ -339,6 +339,108 @@ test_cross_and_directory_errors(void **state)
 	unlink(path);
 }
 
+/* Load text (no directory); fails the test if it does not load. */
+static struct config *
+load_ok(const char *text)
+{
+	char err[1024];
+	struct config *c = config_load(write_conf(text), false, err,
+				       sizeof(err));
+	if (c == NULL)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(c);
+	return c;
+}
+
+/* identity: realms / nt_domains default to local_domains; the old keys
+ * map onto them; the new policy keys. */
+static void
+test_identity_lists(void **state)
+{
+	struct config *c;
+	const struct identity_rules *r;
+	(void)state;
+	c = load_ok("local_domains = {\"Example.COM\", \".corp.example\", "
+		    "\"other.org\"}\n");
+	r = &c->policy.identity;
+	assert_int_equal(r->nrealms, 3);
+	assert_string_equal(r->realms[0], "example.com");
+	assert_string_equal(r->realms[1], ".corp.example");
+	assert_string_equal(r->realms[2], "other.org");
+	assert_int_equal(r->nnt_domains, 2); /* ".corp.example" gives none */
+	assert_string_equal(r->nt_domains[0], "example");
+	assert_string_equal(r->nt_domains[1], "other");
+	assert_false(c->policy.home_missing_refuse);
+	assert_int_equal(c->policy.on_missing_login, MISSING_TEMPFAIL);
+	assert_int_equal(c->policy.login_encoding, LOGIN_ENC_AUTO);
+	config_unref(c);
+
+	c = load_ok("local_domains = {\"example.com\"}\n"
+		    "identity { realms = {\"Corp.Example.COM\"}\n"
+		    "  nt_domains = {\"CORP\", \"EXAMPLE\"} }\n"
+		    "policy { home_server_missing = \"refuse\"\n"
+		    "  on_missing_login = \"anonymous\"\n"
+		    "  login_encoding = \"xtext\" }\n");
+	r = &c->policy.identity;
+	assert_int_equal(r->nrealms, 1);
+	assert_string_equal(r->realms[0], "corp.example.com");
+	assert_int_equal(r->nnt_domains, 2);
+	assert_string_equal(r->nt_domains[0], "CORP");
+	assert_true(c->policy.home_missing_refuse);
+	assert_int_equal(c->policy.on_missing_login, MISSING_ANONYMOUS);
+	assert_int_equal(c->policy.login_encoding, LOGIN_ENC_XTEXT);
+	config_unref(c);
+
+	/* empty lists: nothing is reduced */
+	c = load_ok("local_domains = {\"example.com\"}\n"
+		    "identity { realms = {}\n nt_domains = {} }\n");
+	assert_int_equal(c->policy.identity.nrealms, 0);
+	assert_int_equal(c->policy.identity.nnt_domains, 0);
+	config_unref(c);
+
+	/* the old keys: keep / false turn reduction off, strip / true are
+	 * the local domains (no longer "any realm") */
+	c = load_ok("local_domains = {\"example.com\"}\n"
+		    "identity { realm = \"keep\"\n strip_nt_domain = false }\n");
+	assert_int_equal(c->policy.identity.nrealms, 0);
+	assert_int_equal(c->policy.identity.nnt_domains, 0);
+	config_unref(c);
+	c = load_ok("local_domains = {\"example.com\"}\n"
+		    "identity { realm = \"strip\"\n strip_nt_domain = true }\n");
+	assert_int_equal(c->policy.identity.nrealms, 1);
+	assert_int_equal(c->policy.identity.nnt_domains, 1);
+	config_unref(c);
+
+	/* -n warns when require_auth has no local domain to protect */
+	char warn[1024];
+	c = load_ok("identity { fold_case = true }\n");
+	assert_int_equal(config_warnings(c, warn, sizeof(warn)), 1);
+	assert_non_null(strstr(warn, "require_auth is on but local_domains "
+				     "is empty"));
+	config_unref(c);
+	c = load_ok("policy { require_auth = false }\n");
+	assert_int_equal(config_warnings(c, warn, sizeof(warn)), 0);
+	config_unref(c);
+	c = load_ok("local_domains = {\"example.com\"}\n");
+	assert_int_equal(config_warnings(c, warn, sizeof(warn)), 0);
+	config_unref(c);
+
+	expect_error("identity { realms = {\"exa mple.com\"} }\n", ":1:",
+		     "realms: \"exa mple.com\" is not a domain");
+	expect_error("identity { nt_domains = {\"A\\\\B\"} }\n", ":1:",
+		     "is not an NT domain name");
+	expect_error("identity { realms = {}\n realm = \"keep\" }\n", "",
+		     "give realms or the old realm, not both");
+	expect_error("identity { nt_domains = {}\n strip_nt_domain = false }\n",
+		     "", "not both");
+	expect_error("policy {\n home_server_missing = \"maybe\" }\n", ":2:",
+		     "must be accept | refuse");
+	expect_error("policy {\n on_missing_login = \"accept\" }\n", ":2:",
+		     "must be tempfail | anonymous");
+	expect_error("policy {\n login_encoding = \"base64\" }\n", ":2:",
+		     "must be auto | xtext | none");
+}
+
 /* Report mode, per-rule modes, the header, listeners and exemptions. */
 static void
 test_modes_listeners_exemptions(void **state)
@@ -431,6 +533,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample_loads),
 		cmocka_unit_test(test_defaults_and_directory),
+		cmocka_unit_test(test_identity_lists),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_cross_and_directory_errors),
 		cmocka_unit_test(test_comments_keep_line_numbers),

@@ -27,6 +27,7 @@ static const char *boss_addrs[] = {"boss@example.com", "@example.org"};
 static const char *contact_addrs[] = {"john@partner.example"};
 static const char *dup_addrs[] = {"dup1@example.com"};
 static const char *dup2_addrs[] = {"dup2@example.com"};
+static const char *other_alice_addrs[] = {"alice@other.org"};
 
 static const struct fake_entry entries[] = {
 	{"alice", {"alice", "alice", alice_addrs, 2, NULL, NULL, 0, false}, 1},
@@ -41,6 +42,9 @@ static const struct fake_entry entries[] = {
 	{"boss", {"boss", "boss", boss_addrs, 2, NULL, NULL, 0, false}, 1},
 	{"dup", {"dup#1", "dup", dup_addrs, 1, NULL, NULL, 0, false}, 1},
 	{"dup", {"dup#2", "dup", dup2_addrs, 1, NULL, NULL, 0, false}, 1},
+	/* hosting: another customer's full-address login */
+	{"alice@other.org", {"alice@other.org", "alice@other.org",
+			     other_alice_addrs, 1, NULL, NULL, 0, false}, 1},
 };
 
 static struct policy pol;
@@ -63,6 +67,14 @@ setup(void **state)
 	strcpy(pol.norm.subaddr_delims, "+");
 	addr_limits_default(&pol.limits);
 	identity_rules_default(&pol.identity);
+	/* as policy.conf's defaults derive them from local_domains */
+	static const char *realms[] = {"example.com", "example.org",
+				       ".corp.example"};
+	static const char *nts[] = {"example"};
+	pol.identity.realms = realms;
+	pol.identity.nrealms = 3;
+	pol.identity.nt_domains = nts;
+	pol.identity.nnt_domains = 1;
 	pol.server_name = "mail1";
 	pol.local_servers = locals;
 	pol.nlocal_servers = 0;
@@ -98,7 +110,8 @@ teardown(void **state)
 static struct verdict
 run(const char *login, const char *sender)
 {
-	struct facts f = {login, sender, strlen(sender), false, NULL};
+	struct facts f = {login, sender, strlen(sender), false, NULL, NULL,
+			  false};
 	struct verdict v;
 	fdir.fail = 0;
 	decide(&pol, &fdir.dir, &f, &v);
@@ -148,7 +161,8 @@ test_unauth_local_domain_need_auth(void **s)
 static void
 test_unauth_trusted_client(void **s)
 {
-	struct facts f = {NULL, "<alice@example.com>", 19, true, NULL};
+	struct facts f = {NULL, "<alice@example.com>", 19, true, NULL, NULL,
+			  false};
 	struct verdict v;
 	(void)s;
 	decide(&pol, &fdir.dir, &f, &v);
@@ -257,6 +271,22 @@ test_identity_forms(void **s)
 					"available on this server"));
 	v = run("nobody", "<nobody@example.com>");
 	expect(v, ACT_REJECT, R_LOGIN_UNKNOWN, "554", "5.7.1", NOT_OWNER);
+	/* an NT domain or realm nobody listed is not stripped */
+	expect(run("OTHER\\JDoe", "<john@example.com>"), ACT_REJECT,
+	       R_LOGIN_UNKNOWN, "554", "5.7.1", NOT_OWNER);
+	expect(run("jdoe@other.org", "<john@example.com>"), ACT_REJECT,
+	       R_LOGIN_UNKNOWN, "554", "5.7.1", NOT_OWNER);
+	/* hosting: alice@other.org is another customer, not alice */
+	v = run("alice@other.org", "<alice@example.com>");
+	expect(v, ACT_REJECT, R_NOT_OWNER, "554", "5.7.1", NOT_OWNER);
+	assert_string_equal(v.account, "alice@other.org");
+	expect(run("Alice@Other.ORG", "<alice@other.org>"), ACT_ACCEPT,
+	       R_OWNER, NULL, NULL, NULL);
+	expect(run("alice@example.com", "<alice@other.org>"), ACT_REJECT,
+	       R_NOT_OWNER, "554", "5.7.1", NOT_OWNER);
+	v = run("alice@example.com", "<alice@example.com>");
+	expect(v, ACT_ACCEPT, R_OWNER, NULL, NULL, NULL);
+	assert_non_null(strstr(v.facts, "login_match=reduced"));
 	expect(run("a\\b\\c", "<x@example.com>"), ACT_REJECT, R_LOGIN_INVALID,
 	       "554", "5.7.1", NOT_OWNER);
 }
@@ -278,9 +308,25 @@ test_bypass_and_switches(void **s)
 	(void)s;
 	expect(run("Printer", "<ceo@example.com>"), ACT_ACCEPT, R_BYPASS_LOGIN,
 	       NULL, NULL, NULL);
+	/* the reduced identity too, the listed forms only */
+	expect(run("EXAMPLE\\printer", "<ceo@example.com>"), ACT_ACCEPT,
+	       R_BYPASS_LOGIN, NULL, NULL, NULL);
+	expect(run("printer@example.com", "<ceo@example.com>"), ACT_ACCEPT,
+	       R_BYPASS_LOGIN, NULL, NULL, NULL);
+	expect(run("OTHER\\printer", "<ceo@example.com>"), ACT_REJECT,
+	       R_LOGIN_UNKNOWN, "554", "5.7.1", NOT_OWNER);
+	expect(run("printer@other.org", "<ceo@example.com>"), ACT_REJECT,
+	       R_LOGIN_UNKNOWN, "554", "5.7.1", NOT_OWNER);
 	pol.check_originator = false;
 	expect(run("alice", "<bob@example.com>"), ACT_ACCEPT, R_CHECK_OFF, NULL,
 	       NULL, NULL);
+	/* unknown, ambiguous and invalid logins too (the home rule is on) */
+	expect(run("nobody", "<bob@example.com>"), ACT_ACCEPT, R_CHECK_OFF, NULL,
+	       NULL, NULL);
+	expect(run("dup", "<bob@example.com>"), ACT_ACCEPT, R_CHECK_OFF, NULL,
+	       NULL, NULL);
+	expect(run("a\\b\\c", "<bob@example.com>"), ACT_ACCEPT, R_CHECK_OFF,
+	       NULL, NULL, NULL);
 	/* the home rule still applies with check_originator off */
 	expect(run("carol", "<carol@example.com>"), ACT_REJECT, R_NOT_LOCAL,
 	       "554", "5.7.1", "Mailbox is not local: carol@example.com");
@@ -290,7 +336,8 @@ test_bypass_and_switches(void **s)
 static void
 test_directory_down(void **s)
 {
-	struct facts f = {"alice", "<alice@example.com>", 19, false, NULL};
+	struct facts f = {"alice", "<alice@example.com>", 19, false, NULL,
+			  NULL, false};
 	struct verdict v;
 	(void)s;
 	fdir.fail = 1;
@@ -331,6 +378,166 @@ test_unknown_verb(void **s)
 	       "Need to authenticate first");
 	decide_unknown_verb(&pol, true, &v);
 	assert_int_equal(v.action, ACT_ACCEPT);
+}
+
+/* Unauthenticated senders the RFC 5321 parser refuses but Postfix takes:
+ * judged by their best-effort domain. */
+static void
+test_unauth_unparsable(void **s)
+{
+	static const char srs[] =
+		"<SRS0=HHH=TT=example.org=averyveryveryveryveryveryveryvery"
+		"longlocalpartthatisover64octets@forwarder.example>";
+	struct verdict v;
+	(void)s;
+	v = run(NULL, srs);
+	expect(v, ACT_ACCEPT, R_SENDER_UNPARSABLE, NULL, NULL, NULL);
+	assert_non_null(strstr(v.facts, "sender_error=local_part_too_long"));
+	assert_non_null(strstr(v.facts, "sender_domain=forwarder.example"));
+	expect(run(NULL, "<john..doe@partner.example>"), ACT_ACCEPT,
+	       R_SENDER_UNPARSABLE, NULL, NULL, NULL);
+	expect(run(NULL, "<john.@partner.example>"), ACT_ACCEPT,
+	       R_SENDER_UNPARSABLE, NULL, NULL, NULL);
+	/* a local domain: 504, whatever the local part looks like */
+	expect(run(NULL, "<john..doe@Example.COM>"), ACT_REJECT, R_NEED_AUTH,
+	       "504", "5.7.4", "Need to authenticate first");
+	expect(run(NULL, "<john..doe@example.com.>"), ACT_REJECT, R_NEED_AUTH,
+	       "504", "5.7.4", "Need to authenticate first");
+	expect(run(NULL, "<\"a@b\"..x@hq.corp.example>"), ACT_REJECT,
+	       R_NEED_AUTH, "504", "5.7.4", "Need to authenticate first");
+	/* the '@' inside quotes is not the domain's */
+	expect(run(NULL, "<\"x@example.com\"..y@partner.example>"), ACT_ACCEPT,
+	       R_SENDER_UNPARSABLE, NULL, NULL, NULL);
+	/* no domain at all: the MTA appends its own, a local one */
+	expect(run(NULL, "<john..doe>"), ACT_REJECT, R_NEED_AUTH, "504",
+	       "5.7.4", "Need to authenticate first");
+	pol.require_auth = false;
+	expect(run(NULL, "<john..doe@example.com>"), ACT_ACCEPT,
+	       R_SENDER_UNPARSABLE, NULL, NULL, NULL);
+	pol.require_auth = true;
+	/* authenticated stays strict */
+	expect(run("alice", "<alice..x@example.com>"), ACT_REJECT,
+	       R_SENDER_INVALID, "501", "5.1.7", "Bad sender address syntax");
+}
+
+/* {auth_type} without {auth_authen}; Sendmail's xtext logins. */
+static void
+test_missing_and_encoded_login(void **s)
+{
+	struct facts f = {"", "<alice@example.com>", 19, false, NULL, "PLAIN",
+			  false};
+	struct verdict v;
+	(void)s;
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_TEMPFAIL, R_LOGIN_MISSING, "451", "4.7.1",
+	       "Cannot verify the originator address now, try again later");
+	f.sender = "<someone@elsewhere.example>";
+	f.sender_len = strlen(f.sender);
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_TEMPFAIL, R_LOGIN_MISSING, NULL, NULL, NULL);
+	pol.on_missing_login = MISSING_ANONYMOUS;
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_ACCEPT, R_FOREIGN_SENDER, NULL, NULL, NULL);
+	f.sender = "<alice@example.com>";
+	f.sender_len = strlen(f.sender);
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_REJECT, R_NEED_AUTH, NULL, NULL, NULL);
+	pol.on_missing_login = MISSING_TEMPFAIL;
+
+	/* xtext: EXAMPLE\jdoe and a '+' in a login */
+	f.auth_type = NULL;
+	f.login = "EXAMPLE+5CJDoe";
+	f.sender = "<john@example.com>";
+	f.sender_len = strlen(f.sender);
+	f.login_xtext = true;
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_ACCEPT, R_OWNER, NULL, NULL, NULL);
+	assert_non_null(strstr(v.facts, "login_decoded=\"EXAMPLE\\\\JDoe\""));
+	f.login_xtext = false; /* as is: no such login */
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_REJECT, R_LOGIN_UNKNOWN, NULL, NULL, NULL);
+	f.login_xtext = true;
+	f.login = "EXAMPLE+5cjdoe"; /* not xtext */
+	decide(&pol, &fdir.dir, &f, &v);
+	expect(v, ACT_REJECT, R_LOGIN_INVALID, NULL, NULL, NULL);
+	assert_non_null(strstr(v.facts, "login_error=xtext"));
+
+	assert_true(policy_login_is_xtext(&pol, "8.17.1"));
+	assert_false(policy_login_is_xtext(&pol, "Postfix 3.7.11"));
+	assert_false(policy_login_is_xtext(&pol, NULL));
+	pol.login_encoding = LOGIN_ENC_XTEXT;
+	assert_true(policy_login_is_xtext(&pol, NULL));
+	pol.login_encoding = LOGIN_ENC_NONE;
+	assert_false(policy_login_is_xtext(&pol, "8.17.1"));
+	pol.login_encoding = LOGIN_ENC_AUTO;
+}
+
+/* policy.conf(5) "home server" table, row by row. */
+static void
+test_home_server_table(void **s)
+{
+	static const char *ls_london[] = {"mail1.london.example.com"};
+	static const char *ls_bare[] = {"mail2"};
+	static const struct {
+		const char *self; /* server_name (NULL: j below) */
+		const char *j;
+		const char *const *ls;
+		size_t nls;
+		const char *home;
+		bool local;
+	} rows[] = {
+		{"mail1", NULL, NULL, 0, "mail1", true},
+		{"mail1", NULL, NULL, 0, "MAIL1", true},
+		{"mail1", NULL, NULL, 0, "mail1.paris.example.com", false},
+		{"mail1", NULL, NULL, 0, "mail1.london.example.com", false},
+		{"mail1", NULL, ls_london, 1, "mail1.london.example.com", true},
+		{"mail1.paris.example.com", NULL, NULL, 0, "mail1", true},
+		{"mail1.paris.example.com", NULL, NULL, 0,
+		 "Mail1.Paris.Example.COM", true},
+		{"mail1.paris.example.com", NULL, NULL, 0,
+		 "mail1.london.example.com", false},
+		{"mail1.paris.example.com", NULL, NULL, 0, "mail2", false},
+		{"mail1.paris.example.com", NULL, NULL, 0, "mail1.paris", false},
+		{"mail1.paris.example.com", NULL, ls_bare, 1, "mail2", true},
+		{"mail1.paris.example.com", NULL, ls_bare, 1,
+		 "mail2.paris.example.com", true},
+		{"mail1.paris.example.com", NULL, ls_bare, 1,
+		 "mail2.london.example.com", false},
+		{"mail1.paris.example.com", NULL, ls_london, 1,
+		 "mail1.london.example.com", true},
+		{"mail1.paris.example.com", NULL, ls_london, 1, "mail1", true},
+		{NULL, "mx1.paris.example.com", NULL, 0, "MX1", true},
+		{NULL, "mx1.paris.example.com", NULL, 0, "mx1.london.example.com",
+		 false},
+		{NULL, NULL, NULL, 0, "mail1", false},
+		{"SERVER1", NULL, NULL, 0, "server1", true},
+	};
+	const char *saved_sn = pol.server_name;
+	const char *const *saved_ls = pol.local_servers;
+	size_t saved_n = pol.nlocal_servers;
+	(void)s;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		pol.server_name = rows[i].self;
+		pol.local_servers = rows[i].ls;
+		pol.nlocal_servers = rows[i].nls;
+		bool got = policy_home_is_local(&pol, rows[i].home, rows[i].j);
+		if (got != rows[i].local)
+			fail_msg("row %zu: self=%s home=%s: got %d", i + 1,
+				 rows[i].self ? rows[i].self : rows[i].j,
+				 rows[i].home, got);
+	}
+	pol.server_name = saved_sn;
+	pol.local_servers = saved_ls;
+	pol.nlocal_servers = saved_n;
+	/* a mailbox without a home: home_server_missing */
+	expect(run("alice", "<alice@example.com>"), ACT_ACCEPT, R_OWNER, NULL,
+	       NULL, NULL);
+	pol.home_missing_refuse = true;
+	struct verdict v = run("alice", "<alice@example.com>");
+	expect(v, ACT_REJECT, R_NOT_LOCAL, "554", "5.7.1",
+	       "Mailbox is not local: alice@example.com");
+	assert_non_null(strstr(v.facts, "rule=home_server_missing"));
+	pol.home_missing_refuse = false;
 }
 
 /* allowed_forged_senders waives refusals only, with its own reason. */
@@ -403,6 +610,9 @@ main(void)
 		cmocka_unit_test(test_directory_down),
 		cmocka_unit_test(test_bad_sender),
 		cmocka_unit_test(test_unknown_verb),
+		cmocka_unit_test(test_unauth_unparsable),
+		cmocka_unit_test(test_missing_and_encoded_login),
+		cmocka_unit_test(test_home_server_table),
 	};
 	return cmocka_run_group_tests_name("decide", tests, setup, teardown);
 }

@@ -302,6 +302,34 @@ resolve_delegates(struct loader *ld)
 	return 0;
 }
 
+/* One line as read (len octets, maybe ending in a newline): count it,
+ * refuse a NUL inside, parse it. */
+static int
+parse_one(struct loader *ld, char *line, size_t len)
+{
+	ld->line++;
+	if (len > 0 && line[len - 1] == '\n')
+		line[--len] = '\0';
+	if (len != strlen(line))
+		return fail(ld, "%s", "NUL byte in line");
+	return parse_line(ld, line);
+}
+
+/* After the last line: refuse a directory without accounts (a truncated
+ * file would refuse every sender), then resolve the delegates. */
+static int
+finish(struct loader *ld)
+{
+	if (ld->fd->nentries == 0) {
+		snprintf(ld->err, ld->errsz,
+			 "%s: no account at all (an empty directory would "
+			 "refuse every authenticated sender)",
+			 ld->fd->path);
+		return -1;
+	}
+	return resolve_delegates(ld);
+}
+
 /* True if two stats describe the same file contents (inode, size, mtime,
  * ctime). */
 static bool
@@ -382,15 +410,8 @@ load(struct loader *ld)
 			fclose(f);
 		return -1;
 	}
-	while (rc == 0 && (len = getline(&buf, &cap, f)) >= 0) {
-		ld->line++;
-		if (len > 0 && buf[len - 1] == '\n')
-			buf[--len] = '\0';
-		if ((size_t)len != strlen(buf))
-			rc = fail(ld, "%s", "NUL byte in line");
-		else
-			rc = parse_line(ld, buf);
-	}
+	while (rc == 0 && (len = getline(&buf, &cap, f)) >= 0)
+		rc = parse_one(ld, buf, (size_t)len);
 	if (rc == 0 && ferror(f))
 		rc = fail(ld, "read error: %s", strerror(errno));
 	free(buf);
@@ -403,14 +424,36 @@ load(struct loader *ld)
 			 ld->fd->path);
 		return -1;
 	}
-	if (rc == 0 && ld->fd->nentries == 0) {
-		snprintf(ld->err, ld->errsz,
-			 "%s: no account at all (an empty directory would "
-			 "refuse every authenticated sender)",
-			 ld->fd->path);
-		return -1;
+	return rc != 0 ? rc : finish(ld);
+}
+
+/* Parse a whole accounts file held in memory, line by line. */
+static int
+load_buf(struct loader *ld, const char *buf, size_t len)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	for (size_t at = 0; rc == 0 && at < len;) {
+		const char *nl = memchr(buf + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (buf + at)) + 1 : len - at;
+		if (n + 1 > cap) {
+			char *p = realloc(line, n + 1);
+			if (p == NULL) {
+				rc = fail(ld, "%s", "out of memory");
+				break;
+			}
+			line = p;
+			cap = n + 1;
+		}
+		memcpy(line, buf + at, n);
+		line[n] = '\0';
+		rc = parse_one(ld, line, n);
+		at += n;
 	}
-	return rc != 0 ? rc : resolve_delegates(ld);
+	free(line);
+	return rc != 0 ? rc : finish(ld);
 }
 
 /* Fill the trace source with path:line. */
@@ -526,28 +569,70 @@ static const struct directory_ops file_ops = {
 	.destroy = file_destroy,
 };
 
-/* Load an accounts file. */
-struct directory *
-dir_file_open(const char *path, const struct norm_opts *norm, char *err,
-	      size_t errsz)
+/* A loader for name with empty tables; NULL and err when out of memory. */
+static struct file_dir *
+create(const char *name, char *err, size_t errsz)
 {
 	struct file_dir *fd = calloc(1, sizeof(*fd));
-	struct loader ld = {fd, norm, 0, err, errsz};
 
-	if (fd == NULL || (fd->path = strdup(path)) == NULL) {
+	if (fd == NULL || (fd->path = strdup(name)) == NULL) {
 		free(fd);
-		snprintf(err, errsz, "%s: out of memory", path);
+		snprintf(err, errsz, "%s: out of memory", name);
 		return NULL;
 	}
 	arena_init(&fd->arena);
 	fd->dir.ops = &file_ops;
 	fd->dir.impl = fd;
 	if (strmap_init(&fd->by_login, 1024) != 0 ||
-	    strmap_init(&fd->by_addr, 1024) != 0 || load(&ld) != 0) {
+	    strmap_init(&fd->by_addr, 1024) != 0) {
+		snprintf(err, errsz, "%s: out of memory", name);
+		file_destroy(&fd->dir);
+		return NULL;
+	}
+	return fd;
+}
+
+/* Give the directory back, or free it and keep the error. */
+static struct directory *
+done(struct file_dir *fd, int rc, char *err, size_t errsz)
+{
+	if (rc != 0) {
 		if (err[0] == '\0')
-			snprintf(err, errsz, "%s: out of memory", path);
+			snprintf(err, errsz, "%s: out of memory", fd->path);
 		file_destroy(&fd->dir);
 		return NULL;
 	}
 	return &fd->dir;
+}
+
+/* Load an accounts file. */
+struct directory *
+dir_file_open(const char *path, const struct norm_opts *norm, char *err,
+	      size_t errsz)
+{
+	struct file_dir *fd;
+	struct loader ld;
+
+	if (errsz > 0)
+		err[0] = '\0';
+	if ((fd = create(path, err, errsz)) == NULL)
+		return NULL;
+	ld = (struct loader){fd, norm, 0, err, errsz};
+	return done(fd, load(&ld), err, errsz);
+}
+
+/* Parse an accounts file held in memory. */
+struct directory *
+dir_file_parse_buf(const char *name, const char *buf, size_t len,
+		   const struct norm_opts *norm, char *err, size_t errsz)
+{
+	struct file_dir *fd;
+	struct loader ld;
+
+	if (errsz > 0)
+		err[0] = '\0';
+	if ((fd = create(name, err, errsz)) == NULL)
+		return NULL;
+	ld = (struct loader){fd, norm, 0, err, errsz};
+	return done(fd, load_buf(&ld, buf, len), err, errsz);
 }

@@ -30,4 +30,11 @@
 struct directory *dir_file_open(const char *path, const struct norm_opts *norm,
 				char *err, size_t errsz);
 
+/* The same from an accounts file held in memory (buf[0..len), NUL octets
+ * refused as in a file); name stands for the path in messages and traces.
+ * Nothing is read from disk and nothing waits: for tests and fuzzing. */
+struct directory *dir_file_parse_buf(const char *name, const char *buf,
+				     size_t len, const struct norm_opts *norm,
+				     char *err, size_t errsz);
+
 #endif

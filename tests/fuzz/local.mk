@@ -26,7 +26,7 @@ tests_fuzz_replay_reply_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_reply.c \
 tests_fuzz_replay_reply_CFLAGS = $(REPLAY_CC_OPTS)
 tests_fuzz_replay_reply_LDADD = $(POLICY_LIBS)
 tests_fuzz_replay_accounts_SOURCES = tests/fuzz/replay.c \
-	tests/fuzz/fuzz_accounts.c tests/fuzz/fuzz_tmpfile.c
+	tests/fuzz/fuzz_accounts.c
 tests_fuzz_replay_accounts_CFLAGS = $(REPLAY_CC_OPTS)
 tests_fuzz_replay_accounts_LDADD = $(POLICY_LIBS)
 tests_fuzz_replay_config_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_config.c \
@@ -76,7 +76,7 @@ tests_fuzz_fuzz_reply_LDFLAGS = $(FUZZ_LINK_OPTS)
 tests_fuzz_fuzz_reply_LDADD = $(IDN2_LIBS)
 
 tests_fuzz_fuzz_accounts_SOURCES = tests/fuzz/fuzz_accounts.c \
-	tests/fuzz/fuzz_tmpfile.c tests/fuzz/fuzz_tmpfile.h $(FUZZ_POLICY_SRC)
+	$(FUZZ_POLICY_SRC)
 tests_fuzz_fuzz_accounts_CFLAGS = $(FUZZ_CC_OPTS)
 tests_fuzz_fuzz_accounts_LDFLAGS = $(FUZZ_LINK_OPTS)
 tests_fuzz_fuzz_accounts_LDADD = $(IDN2_LIBS)

@@ -153,6 +153,46 @@ test_future_mtime_loads(void **state)
 	unlink(path);
 }
 
+/* dir_file_parse_buf: the same directory as the file, the same errors
+ * (file:line), NUL octets refused, a last line without newline read. */
+static void
+test_parse_buf(void **state)
+{
+	static const char text[] = "# comment\n"
+				   "alice alice@example.com,a.smith@example.com\n"
+				   "sales sales@example.com delegates=alice";
+	static const char nul[] = "alice alice@example.com\nbob b\0b@x\n";
+	char err[512] = "";
+	struct directory *d;
+	struct dir_lookup l;
+	bool ca;
+	(void)state;
+
+	d = dir_file_parse_buf("mem", text, sizeof(text) - 1, &norm, err,
+			       sizeof(err));
+	assert_non_null(d);
+	l = account(d, "alice");
+	assert_int_equal(l.status, DIR_OK);
+	assert_true(dir_account_owns(l.acct, "a.smith@example.com", &ca));
+	assert_string_equal(l.trace.source, "file:mem:2");
+	dir_release(d, &l);
+	dir_find_owner(d, "sales@example.com", &l);
+	assert_int_equal(l.status, DIR_OK);
+	assert_true(dir_account_delegates_to(l.acct, "alice"));
+	assert_string_equal(l.trace.source, "file:mem:3");
+	dir_release(d, &l);
+	dir_destroy(d);
+	assert_null(dir_file_parse_buf("mem", nul, sizeof(nul) - 1, &norm, err,
+				       sizeof(err)));
+	assert_string_equal(err, "mem:2: NUL byte in line");
+	assert_null(dir_file_parse_buf("mem", "# nothing\n", 10, &norm, err,
+				       sizeof(err)));
+	assert_non_null(strstr(err, "no account at all"));
+	assert_null(dir_file_parse_buf("mem", "a b@x\nc d@x bogus\n", 18,
+				       &norm, err, sizeof(err)));
+	assert_non_null(strstr(err, "mem:2: option \"bogus\""));
+}
+
 int
 main(void)
 {
@@ -161,6 +201,7 @@ main(void)
 		cmocka_unit_test(test_owner_and_delegates),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_future_mtime_loads),
+		cmocka_unit_test(test_parse_buf),
 	};
 	return cmocka_run_group_tests_name("dir_file", tests, NULL, NULL);
 }

@@ -190,7 +190,10 @@ scan_delimited(struct parser *p, char close, enum mbox_status bad)
 }
 
 /* Length of an RFC 2047 encoded word at i, 0 if there is none: "=?",
- * charset, "?", encoding, "?", text, "?=", no blank or control inside. */
+ * charset, "?", encoding, "?", text, "?=". The only octet outside atext
+ * tolerated is a comma in the text (old mailers did not encode it); no
+ * blank, dot or other special, so an encoded word never spans what
+ * would otherwise be two tokens of an address. */
 static size_t
 eword_len(const struct parser *p, size_t i)
 {
@@ -201,7 +204,8 @@ eword_len(const struct parser *p, size_t i)
 	while (j < p->len && parts < 3) {
 		size_t from = j;
 		while (j < p->len && p->s[j] != '?' &&
-		       (unsigned char)p->s[j] > 0x20 && p->s[j] != 0x7f)
+		       (is_atext((unsigned char)p->s[j]) ||
+		        (parts == 2 && p->s[j] == ',')))
 			j++;
 		if (j == from || j >= p->len || p->s[j] != '?')
 			return 0;

@@ -13,7 +13,7 @@ REPLAY_CC_OPTS = $(AM_CFLAGS) $(IDN2_CFLAGS) $(CONFUSE_CFLAGS) $(LDAP_CFLAGS) \
 check_PROGRAMS += tests/fuzz/replay_address tests/fuzz/replay_identity \
 	tests/fuzz/replay_reply tests/fuzz/replay_accounts \
 	tests/fuzz/replay_config tests/fuzz/replay_callbacks \
-	tests/fuzz/replay_ldapfilter
+	tests/fuzz/replay_ldapfilter tests/fuzz/replay_header
 TESTS += tests/fuzz/replay.sh
 tests_fuzz_replay_address_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_address.c
 tests_fuzz_replay_address_CFLAGS = $(REPLAY_CC_OPTS)
@@ -40,6 +40,9 @@ tests_fuzz_replay_callbacks_SOURCES = tests/fuzz/replay.c \
 	milter/evidence.c
 tests_fuzz_replay_callbacks_CFLAGS = $(REPLAY_CC_OPTS)
 tests_fuzz_replay_callbacks_LDADD = $(CONF_LIBS) $(POLICY_LIBS)
+tests_fuzz_replay_header_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_header.c
+tests_fuzz_replay_header_CFLAGS = $(REPLAY_CC_OPTS)
+tests_fuzz_replay_header_LDADD = $(POLICY_LIBS)
 tests_fuzz_replay_ldapfilter_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_ldapfilter.c policy/directory/ldap/ldap_filter.c
 tests_fuzz_replay_ldapfilter_CFLAGS = $(REPLAY_CC_OPTS)
@@ -47,7 +50,7 @@ tests_fuzz_replay_ldapfilter_CFLAGS = $(REPLAY_CC_OPTS)
 if FUZZING
 FUZZ_TARGETS = tests/fuzz/fuzz_address tests/fuzz/fuzz_identity \
 	tests/fuzz/fuzz_reply tests/fuzz/fuzz_accounts tests/fuzz/fuzz_config \
-	tests/fuzz/fuzz_callbacks tests/fuzz/fuzz_ldapfilter
+	tests/fuzz/fuzz_callbacks tests/fuzz/fuzz_ldapfilter tests/fuzz/fuzz_header
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -96,6 +99,11 @@ tests_fuzz_fuzz_callbacks_SOURCES = tests/fuzz/fuzz_callbacks.c \
 tests_fuzz_fuzz_callbacks_CFLAGS = $(FUZZ_CC_OPTS)
 tests_fuzz_fuzz_callbacks_LDFLAGS = $(FUZZ_LINK_OPTS)
 tests_fuzz_fuzz_callbacks_LDADD = $(FUZZ_CONF_LIBS)
+
+tests_fuzz_fuzz_header_SOURCES = tests/fuzz/fuzz_header.c $(FUZZ_POLICY_SRC)
+tests_fuzz_fuzz_header_CFLAGS = $(FUZZ_CC_OPTS)
+tests_fuzz_fuzz_header_LDFLAGS = $(FUZZ_LINK_OPTS)
+tests_fuzz_fuzz_header_LDADD = $(IDN2_LIBS)
 
 tests_fuzz_fuzz_ldapfilter_SOURCES = tests/fuzz/fuzz_ldapfilter.c \
 	policy/directory/ldap/ldap_filter.c policy/directory/ldap/ldap_filter.h

@@ -18,11 +18,11 @@ src=$(cd "$here/../.." && pwd)
 tmp=${TMPDIR:-/tmp}
 build=${2:-$tmp/om-fuzz-build}
 art=${FUZZ_ARTIFACTS:-$tmp/om-fuzz-artifacts}
-TARGETS="address identity reply accounts config callbacks ldapfilter"
+TARGETS="address identity reply accounts config callbacks ldapfilter header"
 work=$(mktemp -d "$tmp/om-fuzz-run.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
-echo "1..7"
+echo "1..$(echo $TARGETS | wc -w)"
 # configure once; make every time (incremental), so no stale target runs
 mkdir -p "$build"
 if ! (cd "$build" && { [ -f Makefile ] || "$src/configure" -q CC=clang \

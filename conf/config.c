@@ -479,21 +479,26 @@ v_interval(cfg_t *cfg, cfg_opt_t *opt)
 	return check_range(cfg, opt, 1, 86400);
 }
 
-/* Sub-address delimiters: up to 7 printable, non-alphanumeric octets. */
+/* Sub-address delimiters: a set of '+' and '-' ("" = none). Others ('.',
+ * '_', '=' ...) occur inside real local parts (jean.dupont@): splitting
+ * there would make the holder of jean@ the owner of jean.dupont@. */
 static int
 v_delims(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *s = cfg_opt_getnstr(opt, 0);
+	bool plus = false, minus = false;
 
-	if (strlen(s) < sizeof(((struct norm_opts *)0)->subaddr_delims)) {
-		const char *p = s;
-		while (*p && strchr("+-_=#~.", *p))
-			p++;
-		if (*p == '\0')
-			return 0;
+	for (const char *p = s; *p; p++) {
+		bool *seen = *p == '+' ? &plus : *p == '-' ? &minus : NULL;
+		if (seen == NULL || *seen)
+			goto bad;
+		*seen = true;
 	}
+	return 0;
+bad:
 	cfg_error(cfg,
-		  "subaddress_delimiter = \"%s\": use up to 7 of + - _ = # ~ .",
+		  "subaddress_delimiter = \"%s\": use \"+\", \"-\", \"+-\" or "
+		  "\"\" (off); other characters occur inside real addresses",
 		  s);
 	return -1;
 }

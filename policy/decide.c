@@ -224,33 +224,85 @@ decide_unauth(const struct policy *p, const struct facts *f,
 	    NULL, NULL, 0);
 }
 
-/* Send-as: does the mailbox holding key delegate to the account? */
+/* Who holds one ownership key: 1 the account (owned, or send-as through
+ * the holder's delegates: *send_as), 0 another entry or several (the
+ * level decides: not owned), 2 nobody (ask the next level), -1 directory
+ * error (verdict set). */
 static int
-check_send_as(const struct policy *p, struct directory *dir,
-	      const struct facts *f, const char *key,
-	      const struct dir_account *acct, struct verdict *v)
+holder_decides(const struct policy *p, struct directory *dir,
+	       const struct facts *f, const char *key,
+	       const struct dir_account *acct, struct verdict *v,
+	       bool *send_as)
 {
 	struct dir_lookup owner;
-	int granted;
+	int rc = 0;
 
 	dir_find_owner(dir, key, &owner);
-	if (owner.status == DIR_ERROR) {
+	switch (owner.status) {
+	case DIR_ERROR:
 		dir_error(p, f, v, &owner);
-		dir_release(dir, &owner);
-		return -1;
-	}
-	granted = owner.status == DIR_OK &&
-		  dir_account_delegates_to(owner.acct, acct->id);
-	if (owner.status == DIR_OK) {
+		rc = -1;
+		break;
+	case DIR_NOTFOUND:
+		rc = 2;
+		break;
+	case DIR_AMBIGUOUS:
+		add_fact(v, "owner", "(several)");
+		if (owner.trace.ncandidates)
+			add_fact(v, "owner_candidates", owner.trace.candidates);
+		break;
+	case DIR_OK:
 		add_fact(v, "owner", owner.acct->id);
 		add_fact(v, "owner_source", owner.trace.source);
 		if (owner.acct->is_group)
 			add_fact(v, "owner_is_group", "yes");
-	} else {
-		add_fact(v, "owner", "(none)");
+		if (strcasecmp(owner.acct->id, acct->id) == 0) {
+			rc = 1; /* the account's own entry (a newer copy) */
+		} else if (dir_account_delegates_to(owner.acct, acct->id)) {
+			*send_as = true;
+			rc = 1;
+		}
+		break;
 	}
 	dir_release(dir, &owner);
-	return granted;
+	return rc;
+}
+
+/* Which address an account owns (policy.conf(5)): the exact sender key,
+ * else its base address, else the domain's catch-all; at each level the
+ * account holding it owns it, and another entry holding it decides
+ * (send-as if it delegates to the account). A directory lookup is made
+ * only when the account does not hold the key itself. 1 owned (*r set),
+ * 0 not owned, -1 directory error (verdict set). */
+static int
+owns(const struct policy *p, struct directory *dir, const struct facts *f,
+     const char *key, const struct dir_account *acct, struct verdict *v,
+     enum reason *r)
+{
+	char keys[DIR_OWNER_LEVELS][KEY_BUF];
+	size_t n = dir_owner_keys(key, p->norm.subaddr_delims, keys);
+
+	for (size_t i = 0; i < n; i++) {
+		bool send_as = false;
+		int rc = 1;
+
+		if (!dir_account_holds(acct, keys[i]))
+			rc = holder_decides(p, dir, f, keys[i], acct, v,
+					    &send_as);
+		if (rc == 2)
+			continue;
+		add_fact(v, "decided_by", keys[i]);
+		add_fact(v, "level", i == 0		? "exact"
+				     : keys[i][0] == '@' ? "catchall"
+							 : "base");
+		if (rc == 1)
+			*r = send_as		    ? R_SEND_AS
+			     : keys[i][0] == '@' ? R_CATCHALL
+						 : R_OWNER;
+		return rc;
+	}
+	add_fact(v, "owner", "(none)");
+	return 0;
 }
 
 /* Owned, catch-all or send-as; then the home-server rule. */
@@ -260,20 +312,14 @@ check_account(const struct policy *p, struct directory *dir,
 	      const struct dir_lookup *l, struct verdict *v)
 {
 	const struct dir_account *acct = l->acct;
-	bool catchall = false;
-	enum reason r;
+	enum reason r = R_OWNER;
+	int rc = owns(p, dir, f, key, acct, v, &r);
 
-	if (dir_account_owns(acct, key, &catchall)) {
-		r = catchall ? R_CATCHALL : R_OWNER;
-	} else {
-		int granted = check_send_as(p, dir, f, key, acct, v);
-		if (granted < 0)
-			return;
-		if (!granted) {
-			not_owner(p, f, v, R_NOT_OWNER);
-			return;
-		}
-		r = R_SEND_AS;
+	if (rc < 0)
+		return;
+	if (rc == 0) {
+		not_owner(p, f, v, R_NOT_OWNER);
+		return;
 	}
 	if (p->check_home_server &&
 	    (acct->home == NULL || acct->home[0] == '\0'
@@ -393,7 +439,12 @@ static void
 exempt_sender(const struct policy *p, const char *key, struct verdict *v)
 {
 	const char *pattern = exempt_match(&p->allowed_senders, key);
+	char base[KEY_BUF];
 
+	/* the sender as written, then its base address (SUB-ADDRESSES) */
+	if (pattern == NULL && p->allowed_senders.used > 0 &&
+	    key_base(key, p->norm.subaddr_delims, base, sizeof(base)) > 0)
+		pattern = exempt_match(&p->allowed_senders, base);
 	if (pattern == NULL)
 		return;
 	add_fact(v, "exempted", reason_name(v->reason));

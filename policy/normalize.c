@@ -1,9 +1,11 @@
 /*
  * normalize.c - comparison keys: folded domain in A-label form, local part
- * folded or not, sub-address dropped, catch-all keys "@domain".
+ * folded or not, catch-all keys "@domain"; the base address of a key
+ * (Postfix's split_addr rule) for the sub-address step of ownership.
  */
 #include <idn2.h>
 #include <string.h>
+#include <strings.h>
 
 #include "normalize.h"
 #include "textutil.h"
@@ -45,18 +47,6 @@ domain_fold(const char *in, size_t len, char *out, size_t size)
 	return 0;
 }
 
-/* Length of the local part once a sub-address is dropped. */
-static size_t
-strip_subaddress(const char *local, size_t len, const char *delims)
-{
-	if (delims[0] == '\0')
-		return len;
-	for (size_t i = 1; i < len; i++)
-		if (strchr(delims, local[i]) != NULL)
-			return i;
-	return len;
-}
-
 /* Append the local part of a to key, quoted if the address needed it. */
 static bool
 put_local(const struct address *a, const struct norm_opts *o, char *key,
@@ -64,8 +54,6 @@ put_local(const struct address *a, const struct norm_opts *o, char *key,
 {
 	size_t len = a->local_len;
 
-	if (!a->quoted)
-		len = strip_subaddress(a->local, len, o->subaddr_delims);
 	if (a->quoted && *n + 1 < size)
 		key[(*n)++] = '"';
 	for (size_t i = 0; i < len; i++) {
@@ -169,4 +157,47 @@ catchall_key(const char *key, char *buf, size_t size)
 	buf[0] = '@';
 	memcpy(buf + 1, d, n + 1);
 	return n + 1;
+}
+
+/* True if Postfix would never split this local part (split_addr.c):
+ * postmaster, MAILER-DAEMON, double-bounce; with '-' a delimiter also
+ * owner-* and *-request (owner_request_special = yes). */
+static bool
+never_split(const char *local, size_t len, const char *delims)
+{
+	static const char *const reserved[] = {"postmaster", "mailer-daemon",
+					       "double-bounce"};
+
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (len == strlen(reserved[i]) &&
+		    strncasecmp(local, reserved[i], len) == 0)
+			return true;
+	if (strchr(delims, '-') == NULL)
+		return false;
+	if (len >= 6 && strncasecmp(local, "owner-", 6) == 0)
+		return true;
+	return len > 8 && strncasecmp(local + len - 8, "-request", 8) == 0;
+}
+
+/* Base address of a key: the key without its extension, split at the
+ * first delimiter of the local part as Postfix's split_addr does. */
+size_t
+key_base(const char *key, const char *delims, char *buf, size_t size)
+{
+	const char *at = strrchr(key, '@');
+	size_t local, cut;
+
+	if (delims[0] == '\0' || at == NULL || key[0] == '"')
+		return 0; /* no delimiters, a catch-all, or a quoted local */
+	local = (size_t)(at - key);
+	if (never_split(key, local, delims))
+		return 0;
+	cut = strcspn(key, delims);
+	if (cut == 0 || cut >= local)
+		return 0; /* a leading delimiter, or none at all */
+	if (cut + strlen(at) + 1 > size)
+		return 0;
+	memcpy(buf, key, cut);
+	memcpy(buf + cut, at, strlen(at) + 1);
+	return cut + strlen(at);
 }

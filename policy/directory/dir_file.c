@@ -520,16 +520,14 @@ file_find_account(struct directory *d, const struct identity *id,
 			 "%zu mailboxes carry this login", nbox);
 }
 
-/* Address key -> the entry holding it, or its domain's catch-all. */
+/* Address key -> the entry holding it exactly (a catch-all key "@domain"
+ * is looked up as it is). */
 static void
 file_find_owner(struct directory *d, const char *key, struct dir_lookup *out)
 {
 	struct file_dir *fd = d->impl;
-	char ca[KEY_BUF];
 	const struct file_entry *e = strmap_get(&fd->by_addr, key, NULL);
 
-	if (e == NULL && catchall_key(key, ca, sizeof(ca)) > 0)
-		e = strmap_get(&fd->by_addr, ca, NULL);
 	if (e == NULL)
 		return;
 	out->status = DIR_OK;

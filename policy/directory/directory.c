@@ -1,6 +1,6 @@
 /*
  * directory.c - the backend-independent part of the directory interface:
- * dispatch, and the ownership tests the decision engine applies to records.
+ * dispatch, and the ownership helpers the decision engine applies to records.
  */
 #include <stdio.h>
 #include <string.h>
@@ -79,25 +79,29 @@ dir_trace_add_candidate(struct dir_trace *t, const char *id)
 		 n ? "; " : "", id);
 }
 
-/* Does acct hold key, or its domain's catch-all? */
+/* Does acct hold key exactly (a catch-all key "@domain" included)? */
 bool
-dir_account_owns(const struct dir_account *acct, const char *key,
-		 bool *catchall)
+dir_account_holds(const struct dir_account *acct, const char *key)
 {
-	const char *domain = key_domain(key);
-
-	*catchall = false;
 	for (size_t i = 0; i < acct->naddrs; i++)
 		if (strcmp(acct->addrs[i], key) == 0)
 			return true;
-	for (size_t i = 0; i < acct->naddrs; i++) {
-		const char *a = acct->addrs[i];
-		if (a[0] == '@' && strcmp(a + 1, domain) == 0) {
-			*catchall = true;
-			return true;
-		}
-	}
 	return false;
+}
+
+/* The keys that decide who owns key, most specific first. */
+size_t
+dir_owner_keys(const char *key, const char *delims,
+	       char keys[DIR_OWNER_LEVELS][KEY_BUF])
+{
+	size_t n = 0;
+
+	snprintf(keys[n++], KEY_BUF, "%s", key);
+	if (key_base(key, delims, keys[n], KEY_BUF) > 0)
+		n++;
+	if (key[0] != '@' && catchall_key(key, keys[n], KEY_BUF) > 0)
+		n++;
+	return n;
 }
 
 /* Is delegate_id among acct's delegates? */

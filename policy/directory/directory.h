@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "identity.h"
+#include "normalize.h"
 
 enum dir_status {
 	DIR_OK = 0,    /* exactly one mailbox */
@@ -66,8 +67,10 @@ struct directory_ops {
 	 * calls it with the whole login first, then with the reduced one. */
 	void (*find_account)(struct directory *d, const struct identity *id,
 			     struct dir_lookup *out);
-	/* The entry that holds an address key (exact, else its catch-all).
-	 * DIR_NOTFOUND when nobody holds it. */
+	/* The entry that holds an address key exactly (a catch-all key
+	 * "@domain" is just a key). DIR_NOTFOUND when nobody holds it;
+	 * DIR_AMBIGUOUS when several entries do and mailbox_filter cannot
+	 * choose. Never strips or widens the key: the caller does. */
 	void (*find_owner)(struct directory *d, const char *key,
 			   struct dir_lookup *out);
 	/* Give back out->ref. */
@@ -96,10 +99,18 @@ void dir_destroy(struct directory *d);
 void dir_lookup_init(struct dir_lookup *l);
 void dir_trace_add_candidate(struct dir_trace *t, const char *id);
 
-/* True if acct holds the address key exactly; *catchall set if it holds the
- * key's domain as "@domain" instead. */
-bool dir_account_owns(const struct dir_account *acct, const char *key,
-		      bool *catchall);
+/* True if acct holds the address key exactly (no sub-address or catch-all
+ * reasoning: see dir_owner_keys). */
+bool dir_account_holds(const struct dir_account *acct, const char *key);
+
+/* Which address an account owns is decided on up to three keys, most
+ * specific first: the exact key, its base address when it has an
+ * extension (key_base with delims), and the domain's catch-all "@domain".
+ * The first key that the account or any other entry holds decides.
+ * Fills keys and returns how many (1 to 3). */
+#define DIR_OWNER_LEVELS 3
+size_t dir_owner_keys(const char *key, const char *delims,
+		      char keys[DIR_OWNER_LEVELS][KEY_BUF]);
 /* True if delegate_id is among acct's delegates. */
 bool dir_account_delegates_to(const struct dir_account *acct,
 			      const char *delegate_id);

@@ -174,7 +174,18 @@ policy_refuses(const struct config *c, const char *login, const char *sender)
 	r = c->policy.identity;
 	if (identity_parse(login, strlen(login), &r, &id) != ID_OK)
 		return true;
-	return !owned_by(id.user, key, c->policy.check_home_server);
+	if (owned_by(id.user, key, c->policy.check_home_server))
+		return false;
+	/* delimiter "+" and no address of the accounts holds a '+': the
+	 * sender's base address (local part cut at its first '+', unless
+	 * that is the first octet) decides */
+	char base[KEY_BUF];
+	const char *plus = strchr(key, '+'), *at = strrchr(key, '@');
+	if (key[0] == '"' || plus == NULL || plus == key || at == NULL ||
+	    plus > at)
+		return true;
+	snprintf(base, sizeof(base), "%.*s%s", (int)(plus - key), key, at);
+	return !owned_by(id.user, base, c->policy.check_home_server);
 }
 
 /* Check a callback's outcome against the reply rules and the oracle. */

@@ -77,7 +77,8 @@ ad_opts(struct ldap_opts *o)
 	openldap_opts(o);
 	o->account_filter = "(&(objectClass=adUser)(|(sAMAccountName=%u)"
 			    "(userPrincipalName=%s)(mailNickname=%u)))";
-	o->mailbox_filter = "(msExchHomeServerName=*)";
+	/* a mailbox has a home: the server name or the store (homeMDB) */
+	o->mailbox_filter = "(|(msExchHomeServerName=*)(homeMDB=*))";
 	o->naddress_attrs = 0;
 	o->nproxy_attrs = 1;
 	o->name_attr = "sAMAccountName";
@@ -256,25 +257,27 @@ test_ad_identities(void **state)
 	dir_destroy(d);
 }
 
-/* find_owner: exact alias, catch-all, nobody, remote home. */
+/* find_owner: exact alias, catch-all key, nobody, remote home. */
 static void
 test_owner(void **state)
 {
 	(void)state;
 	struct ldap_opts o;
 	struct dir_lookup l;
-	bool ca = false;
 	openldap_opts(&o);
 	struct directory *d = make_dir(&o);
 	dir_find_owner(d, "alice.smith@example.com", &l);
 	assert_int_equal(l.status, DIR_OK);
 	assert_string_equal(l.acct->name, "alice");
 	dir_release(d, &l);
+	/* exact keys only: the catch-all is looked up as "@domain" */
 	dir_find_owner(d, "anyone@catchall.example", &l);
+	assert_int_equal(l.status, DIR_NOTFOUND);
+	dir_find_owner(d, "@catchall.example", &l);
 	assert_int_equal(l.status, DIR_OK);
 	assert_string_equal(l.acct->name, "bob");
-	assert_true(dir_account_owns(l.acct, "anyone@catchall.example", &ca));
-	assert_true(ca);
+	assert_true(dir_account_holds(l.acct, "@catchall.example"));
+	assert_false(dir_account_holds(l.acct, "anyone@catchall.example"));
 	dir_release(d, &l);
 	dir_find_owner(d, "bob@example.com", &l);
 	assert_int_equal(l.status, DIR_OK);

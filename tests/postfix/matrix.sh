@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-tap_plan 43
+tap_plan 52
 
 OK_MAIL="250 2.1.0 Ok"
 OK_RCPT="250 2.1.5 Ok"
@@ -97,6 +97,7 @@ setup_ldap() {
   bind_password_file = \"$OM_DIR/ldap.secret\"
   base = \"$SLAPD_SUFFIX\"
   delegate_attribute = \"publicDelegates\"
+  mailbox_filter = \"(objectClass=inetLocalMailRecipient)\"
   timeout = 2"
 	printf '%s\n' "$SLAPD_BINDPW" >"$OM_DIR/ldap.secret"
 	chmod 0600 "$OM_DIR/ldap.secret"
@@ -108,7 +109,7 @@ setup() {
 	pf_init || return 1
 	om_init "$PF_DIR" || return 1
 	pf_set "smtpd_milters = unix:$OM_SOCK" || return 1
-	for u in alice john jdoe carol boss dave; do
+	for u in alice john jdoe carol boss dave jean jeanluc kim; do
 		pf_add_user "$u" "pw-$u" || return 1
 	done
 	om_accounts
@@ -129,6 +130,15 @@ row "address case folded"        "$ACCEPTED" alice ALICE@Example.COM
 row "login alias jdoe"           "$ACCEPTED" jdoe john@example.com
 row "catch-all"                  "$ACCEPTED" boss anyone@example.org
 row "send-as (delegate)"         "$ACCEPTED" alice sales@example.com
+# which address an account owns: the exact holder first, then the base
+# address, then the catch-all (policy.conf(5))
+row "catch-all: exact holder decides" "$(at_mail "$NOT_OWNER")" boss carl@example.org
+row "sub-address of another's address" "$(at_mail "$NOT_OWNER")" alice john+x@example.com
+row "address containing '-', delimiter +" "$(at_mail "$NOT_OWNER")" jean jean-luc@example.com
+row "own address containing '-'" "$ACCEPTED" jeanluc jean-luc@example.com
+row "login of a contact only"    "$(at_mail "$NOT_OWNER")" kim kim@partner.example
+tap_ok "contact login logged as unknown" om_log_wait \
+	'event=reject reason=login_unknown login=kim .*sender=<kim@partner.example>'
 row "not owner"                  "$(at_mail "$NOT_OWNER")" alice john@example.com
 tap_ok "not owner logged" om_log_wait \
 	'event=reject reason=not_owner login=alice .*sender=<john@example.com>'
@@ -168,6 +178,12 @@ row "home rule off: carol"       "$ACCEPTED" carol carol@example.com
 OM_STAGE=rcpt OM_HOME=true om_conf && kill -USR1 "$OM_PID"
 tap_ok "SIGUSR1: reload logged" om_log_wait 'event=reload( |$)'
 row "after reload: not local at rcpt" "$(at_rcpt "$NOT_LOCAL")" carol carol@example.com
+
+# --- subaddress_delimiter = "-": jean-luc@ exists, so it is not jean's ------
+OM_SUBADDR=- OM_STAGE=rcpt OM_HOME=false om_restart || tap_bail "filter restart (-)"
+row "delimiter -: exact holder first" "$(at_rcpt "$NOT_OWNER")" jean jean-luc@example.com
+row "delimiter -: own address"   "$ACCEPTED" jeanluc jean-luc@example.com
+row "delimiter -: extension of own" "$ACCEPTED" jean jean-x@example.com
 
 # --- reject_stage = data: archive, notice, header From -------------------------
 mkdir -m 0700 "$OM_DIR/archive"

@@ -48,6 +48,10 @@ jdoe,john    john@example.com                        home=mail1
 carol        carol@example.com                       home=mail2
 sales        sales@example.com                       delegates=alice
 boss         boss@example.com,@example.org
+jean         jean@example.com
+jeanluc      jean-luc@example.com
+carl         carl@example.org
+kim          kim@partner.example                     type=contact
 EOF
 }
 
@@ -73,7 +77,7 @@ policy {
   check_originator = true
   check_home_server = $OM_HOME
   allow_null_sender = true
-  subaddress_delimiter = "+"
+  subaddress_delimiter = "${OM_SUBADDR:-+}"
   local_part_case = "insensitive"
   reject_stage = "$OM_STAGE"
   on_directory_error = "tempfail"

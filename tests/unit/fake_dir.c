@@ -38,21 +38,18 @@ static void
 fake_find_owner(struct directory *d, const char *key, struct dir_lookup *out)
 {
 	struct fake_dir *f = d->impl;
-	bool ca;
 
 	f->lookups++;
 	if (f->fail) {
 		out->status = DIR_ERROR;
 		return;
 	}
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < f->n; i++)
-			if (dir_account_owns(&f->entries[i].acct, key, &ca) &&
-			    ca == (pass == 1)) {
-				out->status = DIR_OK;
-				out->acct = &f->entries[i].acct;
-				return;
-			}
+	for (size_t i = 0; i < f->n; i++)
+		if (dir_account_holds(&f->entries[i].acct, key)) {
+			out->status = DIR_OK;
+			out->acct = &f->entries[i].acct;
+			return;
+		}
 }
 
 static void

@@ -187,13 +187,13 @@ test_keys(void **state)
 	struct norm_opts sens = {true, ""};
 	struct norm_opts multi = {false, "+-"};
 	(void)state;
+	/* a key is never stripped: the extension stays */
 	assert_string_equal(key_of("<Alice+Tag@Example.COM>", &fold_plus),
-			    "alice@example.com");
+			    "alice+tag@example.com");
 	assert_string_equal(key_of("<Alice+Tag@Example.COM>", &sens),
 			    "Alice+Tag@example.com");
 	assert_string_equal(key_of("<alice-x@example.com>", &multi),
-			    "alice@example.com");
-	/* a leading delimiter is not a sub-address */
+			    "alice-x@example.com");
 	assert_string_equal(key_of("<+alice@example.com>", &fold_plus),
 			    "+alice@example.com");
 	char k[KEY_BUF];
@@ -206,6 +206,54 @@ test_keys(void **state)
 	assert_string_equal(key_domain("a@b.example"), "b.example");
 	assert_int_equal(catchall_key("a@b.example", k, sizeof(k)), 10);
 	assert_string_equal(k, "@b.example");
+}
+
+/* The base address of a key: Postfix's split_addr rule. */
+static const char *
+base_of(const char *key, const char *delims)
+{
+	static char b[KEY_BUF];
+	if (key_base(key, delims, b, sizeof(b)) == 0)
+		return "(none)";
+	return b;
+}
+
+static void
+test_key_base(void **state)
+{
+	(void)state;
+	assert_string_equal(base_of("alice+tag@x.example", "+"), "alice@x.example");
+	assert_string_equal(base_of("alice+a+b@x.example", "+"), "alice@x.example");
+	assert_string_equal(base_of("alice+@x.example", "+"), "alice@x.example");
+	assert_string_equal(base_of("alice@x.example", "+"), "(none)");
+	assert_string_equal(base_of("alice+tag@x.example", ""), "(none)");
+	assert_string_equal(base_of("alice-tag@x.example", "+"), "(none)");
+	assert_string_equal(base_of("alice-tag@x.example", "-"), "alice@x.example");
+	/* the first delimiter of the set wins, whichever it is */
+	assert_string_equal(base_of("jean-luc+x@x.example", "+-"), "jean@x.example");
+	assert_string_equal(base_of("jean-luc+x@x.example", "-+"), "jean@x.example");
+	assert_string_equal(base_of("jean-luc+x@x.example", "+"), "jean-luc@x.example");
+	/* a delimiter in the domain is not in the local part */
+	assert_string_equal(base_of("alice@my-host.example", "-"), "(none)");
+	/* leading delimiter: no split (Postfix: no empty local part) */
+	assert_string_equal(base_of("+alice@x.example", "+"), "(none)");
+	assert_string_equal(base_of("-a-b@x.example", "-"), "(none)");
+	/* Postfix's exceptions */
+	assert_string_equal(base_of("owner-list@x.example", "-"), "(none)");
+	assert_string_equal(base_of("Owner-list+x@x.example", "+-"), "(none)");
+	assert_string_equal(base_of("owner-list+x@x.example", "+"), "owner-list@x.example");
+	assert_string_equal(base_of("list-request@x.example", "-"), "(none)");
+	assert_string_equal(base_of("-request@x.example", "-"), "(none)");
+	assert_string_equal(base_of("list-REQUEST@x.example", "+-"), "(none)");
+	assert_string_equal(base_of("MAILER-DAEMON@x.example", "-"), "(none)");
+	assert_string_equal(base_of("double-bounce@x.example", "-"), "(none)");
+	assert_string_equal(base_of("mailer-x@x.example", "-"), "mailer@x.example");
+	/* a quoted local part and a catch-all are never split */
+	assert_string_equal(base_of("\"a+b c\"@x.example", "+"), "(none)");
+	assert_string_equal(base_of("@x.example", "+"), "(none)");
+	/* too small a buffer: no base rather than a truncated one */
+	char small[8];
+	assert_int_equal(key_base("alice+t@x.example", "+", small, sizeof(small)), 0);
 }
 
 int
@@ -221,6 +269,7 @@ main(void)
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_malformed_each_code),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_key_base),
 	};
 	return cmocka_run_group_tests_name("address", tests, NULL, NULL);
 }

@@ -95,6 +95,19 @@ test_defaults_and_directory(void **state)
 	assert_int_equal(c->policy.ntrusted, 2);
 	assert_string_equal(c->policy.not_local.text, "Mailbox is not local: %s");
 	assert_string_equal(c->policy.norm.subaddr_delims, "+");
+	config_unref(c);
+	static const char *const sets[] = {"+", "-", "+-", "-+", ""};
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		char t[128];
+		snprintf(t, sizeof(t), "policy { subaddress_delimiter = \"%s\" }\n",
+			 sets[i]);
+		c = config_load(write_conf(t), false, err, sizeof(err));
+		assert_non_null(c);
+		assert_string_equal(c->policy.norm.subaddr_delims, sets[i]);
+		config_unref(c);
+	}
+	c = config_load(write_conf(text), true, err, sizeof(err));
+	assert_non_null(c);
 	/* a second reference keeps it alive after the first is dropped */
 	config_ref(c);
 	config_unref(c);
@@ -121,6 +134,15 @@ test_errors_name_file_and_line(void **state)
 		     "not a domain");
 	expect_error("identity { realm = \"drop\" }\n", ":1:", "strip | keep");
 	expect_error("policy { subaddress_delimiter = \"ab\" }\n", ":1:",
+		     "subaddress_delimiter");
+	/* only '+' and '-': '.' and '_' occur inside real local parts */
+	expect_error("policy {\n subaddress_delimiter = \".\"\n}\n", ":2:",
+		     "subaddress_delimiter = \".\"");
+	expect_error("policy {\n\n subaddress_delimiter = \"+_\"\n}\n", ":3:",
+		     "use \"+\", \"-\", \"+-\" or \"\" (off)");
+	expect_error("policy { subaddress_delimiter = \"=\" }\n", ":1:",
+		     "subaddress_delimiter");
+	expect_error("policy { subaddress_delimiter = \"++\" }\n", ":1:",
 		     "subaddress_delimiter");
 	expect_error("reply { tempfail = \"554 5.7.1 no\" }\n", ":1:",
 		     "must be a 4xx reply");

@@ -191,6 +191,35 @@ test_auth_owner_alias_subaddress(void **s)
 	       NULL, NULL, NULL);
 }
 
+/* The ownership order costs directory lookups only where needed: none
+ * beyond the login's when the account holds the sender itself; the exact
+ * key before the base address before the catch-all otherwise. */
+static void
+test_ownership_lookups(void **s)
+{
+	(void)s;
+	fdir.lookups = 0;
+	expect(run("alice", "<alice@example.com>"), ACT_ACCEPT, R_OWNER, NULL,
+	       NULL, NULL);
+	assert_int_equal(fdir.lookups, 1); /* the login only */
+	fdir.lookups = 0;
+	expect(run("alice", "<alice+lists@example.com>"), ACT_ACCEPT, R_OWNER,
+	       NULL, NULL, NULL);
+	assert_int_equal(fdir.lookups, 2); /* + nobody holds alice+lists@ */
+	fdir.lookups = 0;
+	expect(run("boss", "<anything@example.org>"), ACT_ACCEPT, R_CATCHALL,
+	       NULL, NULL, NULL);
+	assert_int_equal(fdir.lookups, 2); /* + nobody holds anything@ */
+	fdir.lookups = 0;
+	expect(run("carol", "<nobody+x@example.com>"), ACT_REJECT, R_NOT_OWNER,
+	       "554", "5.7.1", NOT_OWNER);
+	assert_int_equal(fdir.lookups, 4); /* exact, base, catch-all */
+	fdir.lookups = 0;
+	expect(run("boss", "<alice+x@example.com>"), ACT_REJECT, R_NOT_OWNER,
+	       "554", "5.7.1", NOT_OWNER);
+	assert_int_equal(fdir.lookups, 3); /* the base address decides */
+}
+
 static void
 test_auth_catchall(void **s)
 {
@@ -561,6 +590,12 @@ test_allowed_forged_senders(void **s)
 	expect(v, ACT_ACCEPT, R_ALLOWED_SENDER, NULL, NULL, NULL);
 	assert_non_null(strstr(v.facts, "exempted=need_auth"));
 	assert_non_null(strstr(v.facts, "pattern=noreply@example.com"));
+	/* a sub-address of a listed address: its base address matches */
+	v = run(NULL, "<noreply+bounces@example.com>");
+	expect(v, ACT_ACCEPT, R_ALLOWED_SENDER, NULL, NULL, NULL);
+	assert_non_null(strstr(v.facts, "pattern=noreply@example.com"));
+	expect(run("nobody", "<printer+x@example.org>"), ACT_ACCEPT,
+	       R_ALLOWED_SENDER, NULL, NULL, NULL);
 	/* any login: not_owner and login_unknown waived */
 	expect(run("alice", "<x@apps.example.com>"), ACT_ACCEPT,
 	       R_ALLOWED_SENDER, NULL, NULL, NULL);
@@ -600,6 +635,7 @@ main(void)
 		cmocka_unit_test(test_unauth_trusted_client),
 		cmocka_unit_test(test_unauth_foreign),
 		cmocka_unit_test(test_auth_owner_alias_subaddress),
+		cmocka_unit_test(test_ownership_lookups),
 		cmocka_unit_test(test_auth_catchall),
 		cmocka_unit_test(test_auth_send_as),
 		cmocka_unit_test(test_auth_not_owner),

@@ -44,13 +44,13 @@ test_lookups(void **state)
 	char err[512] = "";
 	struct directory *d = open_data("accounts", err, sizeof(err));
 	struct dir_lookup l;
-	bool ca;
 	(void)state;
 	assert_non_null(d);
 	l = account(d, "ALICE");
 	assert_int_equal(l.status, DIR_OK);
 	assert_string_equal(l.acct->name, "alice");
-	assert_true(dir_account_owns(l.acct, "a.smith@example.com", &ca));
+	assert_true(dir_account_holds(l.acct, "a.smith@example.com"));
+	assert_false(dir_account_holds(l.acct, "a.smith+x@example.com"));
 	assert_non_null(strstr(l.trace.source, "accounts:3"));
 	/* second login of an entry; the contact sharing "john" is skipped */
 	l = account(d, "john");
@@ -79,9 +79,14 @@ test_owner_and_delegates(void **state)
 	assert_true(dir_account_delegates_to(l.acct, "alice"));
 	assert_true(dir_account_delegates_to(l.acct, "jdoe"));
 	assert_false(dir_account_delegates_to(l.acct, "carol"));
+	/* exact keys only: the catch-all is its own key "@domain" */
 	dir_find_owner(d, "whoever@example.org", &l);
+	assert_int_equal(l.status, DIR_NOTFOUND);
+	dir_find_owner(d, "@example.org", &l);
 	assert_int_equal(l.status, DIR_OK);
 	assert_string_equal(l.acct->name, "boss");
+	dir_find_owner(d, "sales+x@example.com", &l);
+	assert_int_equal(l.status, DIR_NOTFOUND);
 	dir_find_owner(d, "whoever@example.net", &l);
 	assert_int_equal(l.status, DIR_NOTFOUND);
 	char stats[256];
@@ -165,7 +170,6 @@ test_parse_buf(void **state)
 	char err[512] = "";
 	struct directory *d;
 	struct dir_lookup l;
-	bool ca;
 	(void)state;
 
 	d = dir_file_parse_buf("mem", text, sizeof(text) - 1, &norm, err,
@@ -173,7 +177,7 @@ test_parse_buf(void **state)
 	assert_non_null(d);
 	l = account(d, "alice");
 	assert_int_equal(l.status, DIR_OK);
-	assert_true(dir_account_owns(l.acct, "a.smith@example.com", &ca));
+	assert_true(dir_account_holds(l.acct, "a.smith@example.com"));
 	assert_string_equal(l.trace.source, "file:mem:2");
 	dir_release(d, &l);
 	dir_find_owner(d, "sales@example.com", &l);

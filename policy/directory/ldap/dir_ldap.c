@@ -138,34 +138,61 @@ ambiguous(struct pool_result *pr, const char *why)
 	return finish(r);
 }
 
-/* Several entries: let mailbox_filter choose. */
+/* No mailbox matches the login: not found, naming any entries (contacts,
+ * custom recipients) that carry it, as the file backend does. */
 static struct cache_val *
-choose_mailbox(struct fetch *f, struct pool_result *all)
+no_mailbox(struct fetch *f)
+{
+	struct pool_result pr;
+	struct cache_val *v = NULL;
+
+	if (search(f, f->filter, &pr, &v) != 0)
+		return v;
+	struct rec_build *r = rec_new(DIR_NOTFOUND, pr.source);
+	if (r != NULL && ldap_count_entries(pr.ld, pr.msg) > 0) {
+		rec_set_error(r, "only entries that are not mailboxes "
+				 "(mailbox_filter: contacts, custom "
+				 "recipients) carry this login");
+		for (LDAPMessage *e = ldap_first_entry(pr.ld, pr.msg);
+		     e != NULL; e = ldap_next_entry(pr.ld, e)) {
+			char *dn = entry_dn(pr.ld, e);
+			if (dn != NULL)
+				rec_add_candidate(r, dn);
+			free(dn);
+		}
+	}
+	ldap_pool_done(f->ld->pool, &pr);
+	return finish(r);
+}
+
+/* With mailbox_filter, only the entries it selects are mailboxes, even
+ * when the login matches a single entry: a lone contact (custom
+ * recipient) is not the account. One search in the usual case. */
+static struct cache_val *
+fetch_mailbox(struct fetch *f)
 {
 	struct ldap_dir *d = f->ld;
 	char filter[FILTER_MAX];
 	struct pool_result pr;
 	struct cache_val *v = NULL;
 
-	if (d->o->mailbox_filter == NULL)
-		return ambiguous(all, "several entries match the login");
 	if ((size_t)snprintf(filter, sizeof(filter), "(&%s%s)", f->filter,
 			     d->o->mailbox_filter) >= sizeof(filter))
-		return ambiguous(all, "several entries match the login");
+		return error_rec("", "account_filter and mailbox_filter "
+				     "together are too long");
 	if (search(f, filter, &pr, &v) != 0)
 		return v;
 	int n = ldap_count_entries(pr.ld, pr.msg);
-	if (n == 1)
+	if (n == 1 && pr.rc == LDAP_SUCCESS)
 		v = one_entry(d, &pr, ldap_first_entry(pr.ld, pr.msg));
-	else if (n == 0)
-		v = ambiguous(all, "several entries match, none is a mailbox");
-	else
+	else if (n > 0)
 		v = ambiguous(&pr, "several mailboxes match the login");
 	ldap_pool_done(d->pool, &pr);
-	return v;
+	return n == 0 ? no_mailbox(f) : v;
 }
 
-/* Fetch function of find_account. */
+/* Fetch function of find_account: without mailbox_filter every entry
+ * that matches the login counts, and several are refused. */
 static struct cache_val *
 fetch_account(void *arg)
 {
@@ -173,6 +200,8 @@ fetch_account(void *arg)
 	struct pool_result pr;
 	struct cache_val *v = NULL;
 
+	if (f->ld->o->mailbox_filter != NULL)
+		return fetch_mailbox(f);
 	if (search(f, f->filter, &pr, &v) != 0)
 		return v;
 	int n = ldap_count_entries(pr.ld, pr.msg);
@@ -181,7 +210,8 @@ fetch_account(void *arg)
 	else if (n == 1 && pr.rc == LDAP_SUCCESS)
 		v = one_entry(f->ld, &pr, ldap_first_entry(pr.ld, pr.msg));
 	else
-		v = choose_mailbox(f, &pr);
+		v = ambiguous(&pr, "several entries match the login (set "
+				   "mailbox_filter to tell the mailbox)");
 	ldap_pool_done(f->ld->pool, &pr);
 	return v;
 }
@@ -233,17 +263,11 @@ pick_holder(struct fetch *f, struct pool_result *pr, const char *want,
 	return amb ? finish(amb) : error_rec(pr->source, "out of memory");
 }
 
-/* The holder of the key (exact, else its catch-all) among pr's
- * entries; *n is how many hold it. */
+/* The holder of the key among pr's entries; *n is how many hold it. */
 static struct cache_val *
 holder(struct fetch *f, struct pool_result *pr, int *n)
 {
-	char catchall[KEY_BUF];
-	struct cache_val *v = pick_holder(f, pr, f->key, n);
-	if (*n == 0 && f->key[0] != '@' &&
-	    catchall_key(f->key, catchall, sizeof(catchall)) > 0)
-		v = pick_holder(f, pr, catchall, n);
-	return v;
+	return pick_holder(f, pr, f->key, n);
 }
 
 /* Several entries hold the address: let mailbox_filter choose. */
@@ -273,7 +297,7 @@ owner_mailbox(struct fetch *f, struct cache_val *amb)
 	return amb;
 }
 
-/* Fetch function of find_owner: exact holder, else catch-all holder. */
+/* Fetch function of find_owner: the exact holder of the key. */
 static struct cache_val *
 fetch_owner(void *arg)
 {
@@ -366,30 +390,22 @@ dl_find_account(struct directory *dir, const struct identity *id,
 	lookup(d, ckey, &f, fetch_account, out);
 }
 
-/* directory op: the entry holding an address key (or its catch-all). */
+/* directory op: the entry holding an address key exactly (a catch-all
+ * key "@domain" is searched as it is: one cached answer per domain). */
 static void
 dl_find_owner(struct directory *dir, const char *key,
 		struct dir_lookup *out)
 {
 	struct ldap_dir *d = dir->impl;
-	char ckey[KEY_BUF + 2], filter[FILTER_MAX], f1[FILTER_MAX / 2 - 4],
-		f2[FILTER_MAX / 2 - 4], ca[KEY_BUF];
+	char ckey[KEY_BUF + 2], filter[FILTER_MAX];
 	dir_lookup_init(out);
 	struct filter_var v1 = { 'a', key, strlen(key) };
-	size_t calen = key[0] == '@' ? 0 : catchall_key(key, ca, sizeof(ca));
-	struct filter_var v2 = { 'a', ca, calen };
-	if (filter_expand(d->owner_tmpl, &v1, 1, f1, sizeof(f1)) != 0 ||
-	    (calen > 0 &&
-	     filter_expand(d->owner_tmpl, &v2, 1, f2, sizeof(f2)) != 0)) {
+	if (filter_expand(d->owner_tmpl, &v1, 1, filter, sizeof(filter)) != 0) {
 		out->status = DIR_NOTFOUND;
 		snprintf(out->trace.error, sizeof(out->trace.error),
 			 "address too long for the owner filter");
 		return;
 	}
-	if (calen > 0)
-		snprintf(filter, sizeof(filter), "(|%s%s)", f1, f2);
-	else
-		snprintf(filter, sizeof(filter), "%s", f1);
 	snprintf(ckey, sizeof(ckey), "O%s", key);
 	struct fetch f = { d, filter, key, { 0, 0 } };
 	lookup(d, ckey, &f, fetch_owner, out);

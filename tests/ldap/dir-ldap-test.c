@@ -257,6 +257,40 @@ test_ad_identities(void **state)
 	dir_destroy(d);
 }
 
+/* mailbox_filter applies to a single match too: a login whose only entry
+ * is a contact is no account (as type=contact in the accounts file), and
+ * the entries that carry it are named for the log. */
+static void
+test_single_contact(void **state)
+{
+	(void)state;
+	struct ldap_opts o;
+	struct dir_lookup l;
+	char base[256];
+	openldap_opts(&o);
+	snprintf(base, sizeof(base), "ou=contacts,%s", env("SLAPD_SUFFIX"));
+	o.base = base; /* eve's mailbox is elsewhere: her contact is alone */
+	struct directory *d = make_dir(&o);
+	assert_int_equal(account(d, "eve", &l), DIR_OK); /* no filter: taken */
+	dir_release(d, &l);
+	dir_destroy(d);
+	o.mailbox_filter = "(objectClass=inetLocalMailRecipient)";
+	d = make_dir(&o);
+	assert_int_equal(account(d, "eve", &l), DIR_NOTFOUND);
+	assert_null(l.acct);
+	assert_int_equal(l.trace.ncandidates, 1);
+	assert_non_null(strstr(l.trace.candidates,
+			       "uid=eve,ou=contacts,dc=example,dc=com"));
+	assert_non_null(strstr(l.trace.error, "not mailboxes"));
+	/* frank's second entry there is a mailbox: it is the account */
+	assert_int_equal(account(d, "frank", &l), DIR_OK);
+	assert_string_equal(l.acct->id, "uid=frank,ou=contacts,dc=example,dc=com");
+	dir_release(d, &l);
+	assert_int_equal(account(d, "nobody", &l), DIR_NOTFOUND);
+	assert_int_equal(l.trace.ncandidates, 0);
+	dir_destroy(d);
+}
+
 /* find_owner: exact alias, catch-all key, nobody, remote home. */
 static void
 test_owner(void **state)
@@ -940,6 +974,7 @@ main(void)
 		cmocka_unit_test(test_send_as),
 		cmocka_unit_test(test_ad_group),
 		cmocka_unit_test(test_ambiguous),
+		cmocka_unit_test(test_single_contact),
 		cmocka_unit_test(test_injection),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test_teardown(test_coalesce, slapd_back),

@@ -24,6 +24,7 @@
 #include "socket_spec.h"
 #include "dir_file.h"
 #include "dir_ldap.h"
+#include "dir_postfix_map.h"
 #include "ldap_conf.h"
 #include "textutil.h"
 
@@ -153,6 +154,8 @@ static cfg_opt_t top_opts[] = {
 	CFG_STR_LIST("bypass_logins", "{}", CFGF_NONE),
 	CFG_STR_LIST("allowed_forged_senders", "{}", CFGF_NONE),
 	CFG_STR("directory", "file", CFGF_NONE),
+	CFG_STR("sender_login_map", "/etc/postfix/sender_login_maps",
+		CFGF_NONE),
 	CFG_STR("accounts_file", SYSCONFDIR "/origin-milter/accounts",
 		CFGF_NONE),
 	CFG_STR("log_level", "info", CFGF_NONE),
@@ -296,7 +299,7 @@ v_nt_domains(cfg_t *cfg, cfg_opt_t *opt)
 static int
 v_directory(cfg_t *cfg, cfg_opt_t *opt)
 {
-	static const char *const names[] = {"file", "ldap"};
+	static const char *const names[] = {"file", "ldap", "postfix_map"};
 	return check_enum(cfg, opt, names, NELEM(names));
 }
 
@@ -957,6 +960,7 @@ fill_daemon(struct config *c, cfg_t *cfg)
 	c->allow_remote_mta = cfg_getbool(cfg, "allow_remote_mta");
 	c->directory_kind = keep(c, cfg_getstr(cfg, "directory"));
 	c->accounts_file = keep(c, cfg_getstr(cfg, "accounts_file"));
+	c->sender_login_map = keep(c, cfg_getstr(cfg, "sender_login_map"));
 	c->log_level = level_values[lookup_name(level_names, NELEM(level_names),
 						cfg_getstr(cfg, "log_level"))];
 	c->syslog_facility = facility_values[lookup_name(
@@ -973,7 +977,7 @@ fill_daemon(struct config *c, cfg_t *cfg)
 	c->stats_file = keep(c, cfg_getstr(cfg, "stats_file"));
 	c->stats_interval = (unsigned)cfg_getint(cfg, "stats_interval");
 	if (!c->socket || !c->user || !c->pid_file || !c->directory_kind ||
-	    !c->accounts_file || !c->log || !c->bind_password_file ||
+	    !c->accounts_file || !c->sender_login_map || !c->log || !c->bind_password_file ||
 	    !c->archive_dir || !c->notify ||
 	    !c->sendmail_path || !c->stats_file)
 		return -1;
@@ -1007,6 +1011,13 @@ cross_checks(struct config *c, char *err, size_t errsz)
 static int
 open_directory(struct config *c, cfg_t *cfg, char *err, size_t errsz)
 {
+	if (strcmp(c->directory_kind, "postfix_map") == 0) {
+		c->dir = dir_postfix_map_open(c->sender_login_map,
+					      &c->policy.norm,
+					      &c->policy.local_domains, err,
+					      errsz);
+		return c->dir ? 0 : -1;
+	}
 	if (strcmp(c->directory_kind, "file") == 0) {
 		c->dir = dir_file_open(c->accounts_file, &c->policy.norm, err,
 				       errsz);

@@ -60,8 +60,9 @@ struct config {
 	bool check_header_from;
 	struct policy policy;
 	/* directory */
-	char *directory_kind;     /* "file" or "ldap" */
+	char *directory_kind;     /* "file", "ldap" or "postfix_map" */
 	char *accounts_file;
+	char *sender_login_map;   /* directory = postfix_map */
 	char *bind_password_file; /* ldap { bind_password_file }; "" = none */
 	struct directory *dir;    /* NULL when loaded with open_dir = false */
 	/* evidence for the admin */

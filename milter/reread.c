@@ -27,6 +27,9 @@ check_files(const struct config *c, report_fn report)
 	if (strcmp(c->directory_kind, "file") == 0) {
 		keys[nfiles] = "accounts_file";
 		paths[nfiles++] = c->accounts_file;
+	} else if (strcmp(c->directory_kind, "postfix_map") == 0) {
+		keys[nfiles] = "sender_login_map";
+		paths[nfiles++] = c->sender_login_map;
 	} else if (strcmp(c->directory_kind, "ldap") == 0 &&
 	           c->bind_password_file[0] != '\0') {
 		keys[nfiles] = "bind_password_file";

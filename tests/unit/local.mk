@@ -8,6 +8,7 @@ UNIT_TESTS = \
 	tests/unit/test_reply \
 	tests/unit/test_decide \
 	tests/unit/test_dir_file \
+	tests/unit/test_dir_postfix_map \
 	tests/unit/test_header_from \
 	tests/unit/test_config \
 	tests/unit/test_cache
@@ -29,6 +30,9 @@ tests_unit_test_decide_LDADD = $(UNIT_LIBS)
 tests_unit_test_dir_file_SOURCES = tests/unit/test_dir_file.c
 tests_unit_test_dir_file_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dir_file_LDADD = $(UNIT_LIBS)
+tests_unit_test_dir_postfix_map_SOURCES = tests/unit/test_dir_postfix_map.c
+tests_unit_test_dir_postfix_map_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dir_postfix_map_LDADD = $(UNIT_LIBS)
 tests_unit_test_header_from_SOURCES = tests/unit/test_header_from.c tests/unit/fake_dir.c tests/unit/fake_dir.h
 tests_unit_test_header_from_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_header_from_LDADD = $(UNIT_LIBS)

@@ -33,14 +33,16 @@ rule_text(enum reason r)
 	case R_OWNER:
 		return "the sender is one of the account's addresses";
 	case R_CATCHALL:
-		return "the account holds the sender domain's catch-all";
+		return "the account holds the sender domain's catch-all, and "
+		       "nobody holds the sender nor its base address";
 	case R_SEND_AS:
 		return "the mailbox holding the sender lists the account as a "
 		       "delegate (send-as)";
 	case R_NOT_OWNER:
-		return "the sender is not one of the account's addresses, not "
-		       "a catch-all it holds, and no mailbox holding it "
-		       "delegates to the account (check_originator)";
+		return "the most specific entry holding the sender (as "
+		       "written, else its base address, else the domain's "
+		       "catch-all) is not the account and does not delegate "
+		       "to it, or nobody holds any of them (check_originator)";
 	case R_NOT_LOCAL:
 		return "the account owns the sender but its mailbox is homed "
 		       "on another server (check_home_server)";

@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-tap_plan 18
+tap_plan 22
 
 RCPT=root@example.net
 OK_RCPT="250 2.1.5 <$RCPT>... Recipient ok"
@@ -74,7 +74,7 @@ setup() {
 	# sendmail.cf names the socket: rebuild it now that OM_SOCK is known.
 	SM_MILTER_SOCK=$OM_SOCK
 	sm_build_cf || return 1
-	for u in alice jdoe carol boss dave; do
+	for u in alice jdoe carol boss dave jean jeanluc kim; do
 		sm_add_user "$u" "pw-$u" || return 1
 	done
 	om_accounts
@@ -95,6 +95,11 @@ row "sub-address"               "$(accepted alice+tag@example.com)" alice alice+
 row "login alias jdoe"          "$(accepted john@example.com)" jdoe john@example.com
 row "catch-all"                 "$(accepted anyone@example.org)" boss anyone@example.org
 row "send-as (delegate)"        "$(accepted sales@example.com)" alice sales@example.com
+# the most specific entry decides (policy.conf(5), WHICH ADDRESS AN ACCOUNT OWNS)
+row "catch-all: exact holder decides" "$(at_mail "$NOT_OWNER")" boss carl@example.org
+row "address containing '-'"    "$(at_mail "$NOT_OWNER")" jean jean-luc@example.com
+row "own address containing '-'" "$(accepted jean-luc@example.com)" jeanluc jean-luc@example.com
+row "login of a contact only"   "$(at_mail "$NOT_OWNER")" kim kim@partner.example
 row "not owner"                 "$(at_mail "$NOT_OWNER")" alice john@example.com
 tap_ok "not owner logged with the SASL login from {auth_authen}" om_log_wait \
 	'event=reject reason=not_owner login=alice .*sender=<john@example.com>'

@@ -7,7 +7,8 @@ PKGS="autoconf automake libtool make pkg-config gcc clang libclang-rt-14-dev
  libmilter-dev libconfuse-dev libldap-dev libidn2-dev libcmocka-dev
  miltertest slapd ldap-utils postfix postfix-ldap sasl2-bin libsasl2-modules
  swaks gnuplot-nox valgrind procps psmisc iproute2 ca-certificates
- libnsl2 libwrap0 util-linux m4"
+ libnsl2 libwrap0 util-linux m4
+ debhelper dpkg-dev fakeroot lintian adduser"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -2,7 +2,8 @@
 # run-all.sh - run every test of origin-milter on a Debian 12 machine:
 # installs the packages, builds out of tree, runs `make check` (unit,
 # miltertest, slapd, Postfix, hostile-input, fault and benchmark-smoke
-# suites), `make distcheck`, the sanitizer suite and short fuzz runs, then
+# suites), `make distcheck`, the sanitizer suite, short fuzz runs and the
+# Debian package test (build, lintian, install, Postfix matrix, purge), then
 # prints one line "N passed, N failed" counting every test case that ran.
 #   sh tests/run-all.sh
 set -u
@@ -43,6 +44,9 @@ cd "$SRC"
 # another checkout would test that checkout's code
 step sanitize sh tests/sanitize.sh "$SRC/_build/sanitize"
 step fuzz sh tests/fuzz/run-all.sh 20 "$SRC/_build/fuzz"
+# the Debian package: built, lintian, installed system-wide, the Postfix
+# matrix on it, purged (root; not in make check for that reason)
+step pkg bash tests/pkg/pkg.sh "$SRC/_build/pkg"
 
 # Count every test case: automake summaries ("# PASS:  N", also when a
 # step quotes them inside one of its own TAP lines, as the sanitizer suite

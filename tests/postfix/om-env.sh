@@ -13,6 +13,9 @@
 #   OM_MAIN_EXTRA   more top-level lines       (none)
 #   OM_POLICY_EXTRA more lines in policy { }   (none)
 #   OM_LDAP         the body of ldap { }       (none)
+#   OM_ETC          folder for policy.conf and accounts ($OM_DIR); the
+#                   Debian package test (tests/pkg/pkg.sh) sets
+#                   /etc/origin-milter, where the package put them
 # The binary: $OM_BIN, else $top_builddir/origin-milter.
 
 : "${OM_STAGE:=mail}"
@@ -21,6 +24,7 @@
 : "${OM_MAIN_EXTRA:=}"
 : "${OM_POLICY_EXTRA:=}"
 : "${OM_LDAP:=}"
+: "${OM_ETC:=}"
 OM_DIR=
 OM_PID=
 
@@ -35,13 +39,14 @@ om_init() {
 	fi
 	OM_SOCK=$OM_DIR/om.sock
 	OM_LOG=$OM_DIR/filter.log
+	OM_CONF_DIR=${OM_ETC:-$OM_DIR}
 	: >"$OM_LOG"
-	export OM_DIR OM_SOCK OM_LOG OM_BIN
+	export OM_DIR OM_SOCK OM_LOG OM_BIN OM_CONF_DIR
 }
 
 # om_accounts - the accounts of the matrix (same people as the LDAP data).
 om_accounts() {
-	cat >"$OM_DIR/accounts" <<'EOF'
+	cat >"$OM_CONF_DIR/accounts" <<'EOF'
 # logins     addresses                               options
 alice        alice@example.com,a.smith@example.com
 jdoe,john    john@example.com                        home=mail1
@@ -55,9 +60,10 @@ kim          kim@partner.example                     type=contact
 EOF
 }
 
-# om_conf - write $OM_DIR/policy.conf for a test run.
+# om_conf - write $OM_CONF_DIR/policy.conf for a test run (an existing
+# file keeps its owner and mode: the package's 0640 root:origin-milter).
 om_conf() {
-	cat >"$OM_DIR/policy.conf" <<EOF
+	cat >"$OM_CONF_DIR/policy.conf" <<EOF
 # policy.conf - written by tests/postfix/om-env.sh
 socket = "unix:$OM_SOCK"
 pid_file = "$OM_DIR/om.pid"
@@ -70,7 +76,7 @@ local_domains = {"example.com", "example.org"}
 trusted_networks = {}
 bypass_logins = {"relay"}
 directory = "$OM_DIRECTORY"
-accounts_file = "$OM_DIR/accounts"
+accounts_file = "$OM_CONF_DIR/accounts"
 $OM_MAIN_EXTRA
 policy {
   require_auth = true
@@ -90,10 +96,10 @@ identity {
 }
 EOF
 	if [ -n "$OM_LDAP" ]; then
-		printf 'ldap {\n%s\n}\n' "$OM_LDAP" >>"$OM_DIR/policy.conf"
+		printf 'ldap {\n%s\n}\n' "$OM_LDAP" >>"$OM_CONF_DIR/policy.conf"
 	fi
-	"$OM_BIN" -n -c "$OM_DIR/policy.conf" >>"$OM_LOG" 2>&1 || {
-		echo "om-env: origin-milter -n refused $OM_DIR/policy.conf:" >&2
+	"$OM_BIN" -n -c "$OM_CONF_DIR/policy.conf" >>"$OM_LOG" 2>&1 || {
+		echo "om-env: origin-milter -n refused $OM_CONF_DIR/policy.conf:" >&2
 		tail -5 "$OM_LOG" >&2
 		return 1
 	}
@@ -103,7 +109,7 @@ EOF
 om_start() {
 	local i
 	rm -f "$OM_SOCK"
-	"$OM_BIN" -f -c "$OM_DIR/policy.conf" >>"$OM_LOG" 2>&1 &
+	"$OM_BIN" -f -c "$OM_CONF_DIR/policy.conf" >>"$OM_LOG" 2>&1 &
 	OM_PID=$!
 	for i in $(seq 1 50); do
 		[ -S "$OM_SOCK" ] && return 0

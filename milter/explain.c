@@ -116,20 +116,41 @@ client_trusted(const struct policy *p, const char *client)
 	return false;
 }
 
+/* The listener section called name, the top level for NULL, or NULL. */
+static const struct listener *
+listener_named(const struct config *c, const char *name)
+{
+	if (name == NULL)
+		return &c->top;
+	for (size_t i = 0; i < c->nlisteners; i++)
+		if (strcmp(c->listeners[i].name, name) == 0)
+			return &c->listeners[i];
+	return NULL;
+}
+
 /* Decide and print. */
 int
 explain(const char *config_path, const char *login, const char *sender,
-	const char *client)
+	const char *client, const char *listener)
 {
 	char err[1024], line[1100];
 	struct config *c = config_load(config_path, true, err, sizeof(err));
+	const struct listener *l;
 	struct facts f;
 	struct verdict v;
+	bool reported;
 	int rc;
 
 	if (c == NULL) {
 		fprintf(stderr, "origin-milter: %s\n", err);
 		return EX_CONFIG;
+	}
+	l = listener_named(c, listener);
+	if (l == NULL) {
+		fprintf(stderr, "origin-milter: no listener \"%s\" in %s\n",
+			listener, c->path);
+		config_unref(c);
+		return EX_USAGE;
 	}
 	if (strcmp(login, "-") == 0)
 		login = "";
@@ -137,25 +158,32 @@ explain(const char *config_path, const char *login, const char *sender,
 	f.login = login;
 	f.sender = sender;
 	f.sender_len = strlen(sender);
-	f.client_trusted = client && client_trusted(&c->policy, client);
+	f.client_trusted = client && client_trusted(&l->policy, client);
 	f.mta_name = NULL;
-	decide(&c->policy, c->dir, &f, &v);
+	decide(&l->policy, c->dir, &f, &v);
+	reported = v.action == ACT_REJECT &&
+		   l->policy.mode[reason_rule(v.reason)] == MODE_REPORT;
 
 	printf("login:    %s\n", login[0] ? login : "(not authenticated)");
 	printf("sender:   %s\n", sender);
 	printf("client:   %s%s\n", client ? client : "(not given)",
 	       f.client_trusted ? " (trusted_networks)" : "");
 	printf("config:   %s (directory %s)\n", c->path, c->directory_kind);
+	printf("listener: %s\n", l->name ? l->name : "(top level)");
 	if (c->dir->ops->stats != NULL) {
 		char stats[1024];
 		c->dir->ops->stats(c->dir, stats, sizeof(stats));
 		printf("directory: %s\n", stats);
 	}
-	printf("verdict:  %s\n", action_name(v.action));
+	printf("verdict:  %s\n", reported ? "would_reject (mode report: logged, "
+					     "counted, the message is accepted)"
+					   : action_name(v.action));
 	if (v.action != ACT_ACCEPT) {
 		reply_line(&v.reply, line, sizeof(line));
 		printf("reply:    %s\n", line);
-		printf("stage:    %s\n", stage_name(c->reject_stage));
+		printf("stage:    %s\n", stage_name(l->reject_stage));
+		printf("check:    %s (%s)\n", rule_name(reason_rule(v.reason)),
+		       reported ? "report" : "enforce");
 	}
 	printf("reason:   %s\n", reason_name(v.reason));
 	printf("rule:     %s\n", rule_text(v.reason));
@@ -165,7 +193,9 @@ explain(const char *config_path, const char *login, const char *sender,
 		printf("facts:\n");
 		print_facts(v.facts);
 	}
-	rc = v.action == ACT_ACCEPT ? 0 : v.action == ACT_REJECT ? 1 : EX_TEMPFAIL;
+	rc = v.action == ACT_ACCEPT || reported ? 0
+	     : v.action == ACT_REJECT		 ? 1
+						 : EX_TEMPFAIL;
 	config_unref(c);
 	return rc;
 }

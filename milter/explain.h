@@ -1,5 +1,5 @@
 /*
- * explain.h - origin-milter -x LOGIN SENDER [CLIENT]: the admin's
+ * explain.h - origin-milter [-L LISTENER] -x LOGIN SENDER [CLIENT]: the admin's
  * troubleshooting tool. It decides one message exactly as the daemon would
  * and prints the verdict, the reply, the reason and the directory facts.
  */
@@ -8,6 +8,6 @@
 
 /* Exit code: 0 accept, 1 reject, 75 tempfail, 78 configuration error. */
 int explain(const char *config_path, const char *login, const char *sender,
-	    const char *client);
+	    const char *client, const char *listener);
 
 #endif

@@ -36,7 +36,8 @@ usage(FILE *f)
 	fprintf(f,
 		"usage: origin-milter [-f] [-c policy.conf] [-p socket]\n"
 		"       origin-milter -n [-c policy.conf]\n"
-		"       origin-milter [-c policy.conf] -x LOGIN SENDER [CLIENT]\n"
+		"       origin-milter [-c policy.conf] [-L LISTENER] -x LOGIN "
+		"SENDER [CLIENT]\n"
 		"  -c FILE  configuration (default %s)\n"
 		"  -f       stay in the foreground (log = auto: log to stderr)\n"
 		"  -n       check the configuration and exit\n"
@@ -45,6 +46,8 @@ usage(FILE *f)
 		"  -x       explain the verdict for LOGIN (\"-\" = none) "
 		"sending as SENDER;\n"
 		"           exit 0 accept, 1 reject, 75 tempfail\n"
+		"  -L NAME  with -x: decide as the listener \"NAME\" section "
+		"does\n"
 		"  -V       print the version\n",
 		DEFAULT_CONFIG);
 }
@@ -128,9 +131,10 @@ main(int argc, char **argv)
 {
 	const char *cfgpath = DEFAULT_CONFIG, *sock = NULL;
 	bool foreground = false, check = false, explain_mode = false;
+	const char *listener = NULL;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "c:fnp:xhV")) != -1) {
+	while ((ch = getopt(argc, argv, "c:fnp:xL:hV")) != -1) {
 		switch (ch) {
 		case 'c':
 			cfgpath = optarg;
@@ -146,6 +150,9 @@ main(int argc, char **argv)
 			break;
 		case 'x':
 			explain_mode = true;
+			break;
+		case 'L':
+			listener = optarg;
 			break;
 		case 'V':
 			printf("origin-milter %s\n", PACKAGE_VERSION);
@@ -164,7 +171,8 @@ main(int argc, char **argv)
 			return EX_USAGE;
 		}
 		return explain(cfgpath, argv[optind], argv[optind + 1],
-			       argc - optind == 3 ? argv[optind + 2] : NULL);
+			       argc - optind == 3 ? argv[optind + 2] : NULL,
+			       listener);
 	}
 	if (optind != argc) {
 		usage(stderr);

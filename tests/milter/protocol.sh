@@ -337,6 +337,30 @@ logged "allowed sender logged with its own reason" 'event=accept reason=allowed_
 tcase "not listed: still refused" bob "<alice@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
 stop_filter
 
+# -x decides as a listener does (-L), and says what report mode does
+make_conf mail true 's|^  mode = .*|  mode = "report"|'
+printf 'listener "submission" {\n  daemon_name = "ORIGINATING"\n  mode = "enforce"\n}\n' >> "$T/policy.conf"
+out=$("$FILTER" -c "$T/policy.conf" -x alice "<bob@example.com>" 2>&1); rc=$?
+if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q '^listener: (top level)' &&
+    printf '%s\n' "$out" | grep -q '^verdict:  would_reject' &&
+    printf '%s\n' "$out" | grep -q '^check:    not_owner (report)'; then
+	ok "-x: top level in report mode: would_reject, exit 0"
+else
+	not_ok "-x: top level in report mode (rc=$rc): $out"
+fi
+out=$("$FILTER" -c "$T/policy.conf" -L submission -x alice "<bob@example.com>" 2>&1); rc=$?
+if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q '^listener: submission' &&
+    printf '%s\n' "$out" | grep -q '^verdict:  reject' &&
+    printf '%s\n' "$out" | grep -q '^check:    not_owner (enforce)'; then
+	ok "-x -L submission: the listener enforces, exit 1"
+else
+	not_ok "-x -L submission (rc=$rc): $out"
+fi
+"$FILTER" -c "$T/policy.conf" -L nosuch -x alice "<bob@example.com>" >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 64 ]; then ok "-x -L with an unknown listener: usage error"; else
+	not_ok "-x -L with an unknown listener: rc=$rc"; fi
+
 # --- a custom reply text with a % and the sender -------------------------------
 make_conf data true 's|^  not_local = .*|  not_local = "554 5.7.1 100% not here: %s"|'
 start_filter || not_ok "filter starts (custom reply)"

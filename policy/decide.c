@@ -207,7 +207,8 @@ decide_unauth(const struct policy *p, const struct facts *f,
 		return;
 	}
 	if (domain == NULL) {
-		/* no domain at all: the MTA qualifies it with its own */
+		/* no (usable) domain: the MTA qualifies a bare local part
+		 * with its own domain; garbage is not let through either */
 		local = sender_domain_guess(f->sender, f->sender_len, guess,
 					    sizeof(guess)) == 0 ||
 			policy_domain_is_local(p, guess);

@@ -13,7 +13,9 @@
 /* Write into out the text after the last '@' outside double quotes (one
  * pair of surrounding <> and blanks ignored, one trailing dot removed),
  * folded (A-label when it is a valid IDN, else ASCII lower-cased). Returns
- * its length; 0 when there is no such '@' or nothing after it. */
+ * its length; 0 when there is no such '@', nothing after it, or the text
+ * is no domain at all (octets other than letters, digits, "-._[]:" and
+ * valid UTF-8). */
 size_t sender_domain_guess(const char *s, size_t len, char *out, size_t size);
 
 #endif

@@ -253,6 +253,9 @@ run_row(const char *backend, const struct row *r)
 		memset(&f, 0, sizeof(f));
 		f.login = strcmp(r->login, "-") == 0 ? "" : r->login;
 		f.sender = r->sender; /* "<>" is the null sender */
+		/* as for a Sendmail that passes no v macro: login_encoding
+		 * decides (login-forms.table) */
+		f.login_xtext = policy_login_is_xtext(&c->policy, NULL);
 		f.sender_len = strlen(f.sender);
 		decide(&c->policy, c->dir, &f, &v);
 		snprintf(got, sizeof(got), "%s/%s", action_name(v.action),

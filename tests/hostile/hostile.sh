@@ -99,7 +99,10 @@ tcase "login with CR/LF" "alice${CR}${LF}bob" '<alice@example.com>' reply 554 5.
 tcase "login with TAB" "ali	ce" '<alice@example.com>' reply 554 5.7.1 "$NO"
 tcase "sender with CR/LF and a command" alice "<alice@example.com>${CR}${LF}RCPT TO:<x@evil.example>" reply 501 5.1.7 "$BAD"
 tcase "sender with ESC" carol "<carol"$'\e'"[2J@example.com>" reply 501 5.1.7 "$BAD"
-tcase "no AUTH, sender with CR/LF" "" "<alice${CR}${LF}@example.com>" reply 501 5.1.7 "$BAD"
+# without AUTH a sender is judged by its domain (policy.conf(5)
+# UNAUTHENTICATED SENDERS): local, or no usable domain at all -> 504
+tcase "no AUTH, sender with CR/LF" "" "<alice${CR}${LF}@example.com>" reply 504 5.7.4 "Need to authenticate first"
+tcase "no AUTH, CR/LF and a command after a foreign domain" "" "<alice@evil.example${CR}${LF}RCPT TO:<x@example.com>>" reply 504 5.7.4 "Need to authenticate first"
 # % sequences (on the wire every '%' is doubled, as smfi_setreply wants)
 tcase "login %s%n%x" '%s%n%x' '<alice@example.com>' reply 554 5.7.1 "$NO"
 tcase "own sub-address with %s%n" alice '<alice+%s%n@example.com>' accept
@@ -114,7 +117,8 @@ tcase "300-octet domain" alice "<alice@$BIG.example.com>" reply 501 5.1.7 "$BAD"
 tcase "login with 0xff" $'al\xffice' '<alice@example.com>' reply 554 5.7.1 "$NO"
 tcase "login overlong /" $'\xc0\xafalice' '<alice@example.com>' reply 554 5.7.1 "$NO"
 tcase "sender with 0xff" alice $'<alice\xff@example.com>' reply 501 5.1.7 "$BAD"
-tcase "sender with a surrogate, no AUTH" "" $'<alice@example.com\xed\xa0\x80>' reply 501 5.1.7 "$BAD"
+tcase "sender with a surrogate, no AUTH" "" $'<alice@example.com\xed\xa0\x80>' reply 504 5.7.4 "Need to authenticate first"
+tcase "sender with 0xff, no AUTH, foreign domain" "" $'<alice\xff@partner.example>' accept
 # IDNA
 tcase "IDN A-label" idn '<idn@xn--bcher-kva.example>' accept
 tcase "IDN U-label" idn $'<idn@b\xc3\xbccher.example>' accept

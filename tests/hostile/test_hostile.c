@@ -223,8 +223,12 @@ test_controls(void **state)
 		BAD_SENDER);
 	refuses("carol", "<carol\x1b[2J@example.com>", "501", "5.1.7",
 		BAD_SENDER);
-	/* without AUTH a broken sender in a local domain is not let through */
-	refuses(NULL, "<alice\r\n@example.com>", "501", "5.1.7", BAD_SENDER);
+	/* without AUTH a broken sender in a local domain is not let through:
+	 * judged by its domain (policy.conf(5) UNAUTHENTICATED SENDERS) */
+	refuses(NULL, "<alice\r\n@example.com>", "504", "5.7.4", NEED_AUTH);
+	refuses(NULL, "<alice@example.com\r\n>", "504", "5.7.4", NEED_AUTH);
+	refuses(NULL, "<alice@evil.example\r\nRCPT TO:<x@example.com>>",
+		"504", "5.7.4", NEED_AUTH);
 }
 
 /* NUL inside the sender (decide() with the real length). */
@@ -284,7 +288,9 @@ test_long(void **state)
 	snprintf(snd, 10260, "<alice@%s.example.com>", big);
 	refuses("alice", snd, "501", "5.1.7", BAD_SENDER);
 	snprintf(snd, 10260, "<%%%s@example.com>", big);
-	refuses(NULL, snd, "501", "5.1.7", BAD_SENDER);
+	refuses(NULL, snd, "504", "5.7.4", NEED_AUTH); /* by its domain */
+	snprintf(snd, 10260, "<%%%s@partner.example>", big);
+	accepts(NULL, snd);
 	free(big);
 	free(snd);
 }
@@ -301,8 +307,10 @@ test_bad_utf8(void **state)
 		BAD_SENDER);
 	refuses("alice", "<alice@ex\xc3" "\x28mple.com>", "501", "5.1.7",
 		BAD_SENDER);
-	refuses(NULL, "<alice@example.com\xed\xa0\x80>", "501", "5.1.7",
-		BAD_SENDER); /* UTF-16 surrogate */
+	/* UTF-16 surrogate: no usable domain, so none: local */
+	refuses(NULL, "<alice@example.com\xed\xa0\x80>", "504", "5.7.4",
+		NEED_AUTH);
+	accepts(NULL, "<alice\xff@partner.example>"); /* foreign domain */
 }
 
 /* IDNA: the U-label and the A-label of one domain are the same domain;

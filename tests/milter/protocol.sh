@@ -93,6 +93,7 @@ tcase() {
 		-D DNAME="${DNAME:-}" \
 		-D ADDHDRS="${ADDHDRS:-}" -D HDRNAME="${HDRNAME:-}" \
 		-D HDRVALUE="${HDRVALUE:-}" -D NOHDR="${NOHDR:-}" \
+		-D MTAV="${MTAV:-}" -D AUTHTYPE="${AUTHTYPE:-}" \
 		-s "$LUA" 2>&1)
 	rc=$?
 	if [ $rc -ne 0 ]; then
@@ -365,6 +366,31 @@ if [ $rc -eq 64 ]; then ok "-x -L with an unknown listener: usage error"; else
 make_conf data true 's|^  not_local = .*|  not_local = "554 5.7.1 100% not here: %s"|'
 start_filter || not_ok "filter starts (custom reply)"
 tcase "custom reply, % doubled for libmilter" carol "<carol@example.com>" eom reply 554 5.7.1 "100%% not here: carol@example.com"
+stop_filter
+
+# --- logins as the MTA passes them (policy.conf(5) LOGIN FORMS) ---------------
+TEMPFAIL_TEXT="Cannot verify the originator address now, try again later"
+make_conf mail false
+start_filter || not_ok "filter starts (login forms)"
+MTAV=8.17.1 tcase "Sendmail (v 8.17.1): xtext EXAMPLE+5Calice is alice" 'EXAMPLE+5Calice' "<alice@example.com>" mail accept
+logged "xtext login logged decoded" 'event=accept reason=owner login=EXAMPLE\+5Calice account=alice .*login_decoded="EXAMPLE\\\\alice"'
+MTAV="Postfix 3.7.11" tcase "Postfix: EXAMPLE+5Calice taken as is, nobody" 'EXAMPLE+5Calice' "<alice@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
+tcase "OTHER\\alice (NT domain not listed) is not alice" 'OTHER\alice' "<alice@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
+tcase "alice@other.org (realm not listed) is not alice" 'alice@other.org' "<alice@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
+AUTHTYPE=PLAIN tcase "{auth_type} without {auth_authen}: 451" "" "<alice@example.com>" mail reply 451 4.7.1 "$TEMPFAIL_TEXT"
+AUTHTYPE=PLAIN tcase "... foreign sender: 451 too" "" "<someone@elsewhere.example>" mail reply 451 4.7.1 "$TEMPFAIL_TEXT"
+sleep 0.05
+if [ "$(grep -c 'event=error what=missing_login auth_type=PLAIN' "$T/filter.log")" = 1 ]; then
+	ok "missing login logged once, loudly"
+else
+	not_ok "missing login logged once: $(grep -c missing_login "$T/filter.log") lines"
+fi
+logged "each such message logged with reason=login_missing" 'event=tempfail reason=login_missing login=- .*auth_type=PLAIN'
+stop_filter
+make_conf mail false 's|^  on_missing_login = .*|  on_missing_login = "anonymous"|'
+start_filter || not_ok "filter starts (on_missing_login = anonymous)"
+AUTHTYPE=PLAIN tcase "on_missing_login = anonymous: local sender 504" "" "<alice@example.com>" mail reply 504 5.7.4 "Need to authenticate first"
+AUTHTYPE=PLAIN tcase "on_missing_login = anonymous: foreign sender accepted" "" "<someone@elsewhere.example>" mail accept
 stop_filter
 
 echo "1..$n"

@@ -15,6 +15,9 @@
 --   ADDHDRS yes | no: whether the filter asked for the add-header action
 --   HDRNAME, HDRVALUE  a header the filter must add at end of message
 --   NOHDR   a header name the filter must NOT add
+--   MTAV    the v macro at connect (Sendmail: "8.17.1"), default none
+--   AUTHTYPE {auth_type} at MAIL when LOGIN is "" (an MTA that passes
+--           {auth_type} but not {auth_authen})
 -- Exits non-zero (error()) on any mismatch, naming it.
 
 local function fail(what)
@@ -42,8 +45,13 @@ DPORT = opt(DPORT) or "25"
 
 conn = mt.connect(SOCK, 50, 0.1)
 if conn == nil then fail("cannot connect to " .. SOCK) end
-mt.macro(conn, SMFIC_CONNECT, "j", "mail1.example.com", "{daemon_name}", DNAME,
-         "{daemon_port}", DPORT, "{daemon_addr}", "127.0.0.1")
+if opt(MTAV) then
+  mt.macro(conn, SMFIC_CONNECT, "j", "mail1.example.com", "{daemon_name}", DNAME,
+           "{daemon_port}", DPORT, "{daemon_addr}", "127.0.0.1", "v", MTAV)
+else
+  mt.macro(conn, SMFIC_CONNECT, "j", "mail1.example.com", "{daemon_name}", DNAME,
+           "{daemon_port}", DPORT, "{daemon_addr}", "127.0.0.1")
+end
 if mt.conninfo(conn, "client.example", CLIENT) ~= nil then fail("conninfo") end
 if opt(ADDHDRS) == "yes" and not mt.test_action(conn, SMFIF_ADDHDRS) then
   fail("the filter did not ask for SMFIF_ADDHDRS")
@@ -55,6 +63,8 @@ end
 if LOGIN ~= "" then
   mt.macro(conn, SMFIC_MAIL, "{auth_authen}", LOGIN, "{auth_type}", "PLAIN",
            "i", "4XQID1")
+elseif opt(AUTHTYPE) then
+  mt.macro(conn, SMFIC_MAIL, "{auth_type}", AUTHTYPE, "i", "4XQID1")
 else
   mt.macro(conn, SMFIC_MAIL, "i", "4XQID1")
 end

@@ -3,8 +3,10 @@
 # sendmail 8.17 (run from the unpacked package, see sendmail-env.sh): SMTP
 # AUTH through Cyrus SASL, the INPUT_MAIL_FILTER and
 # confMILTER_MACROS_ENVFROM lines of contrib/sendmail/origin-milter.mc, and
-# the exact reply lines a client sees for the core matrix. TAP output; a
-# missing tool or package fails loudly.
+# the exact reply lines a client sees for the core matrix, and the login
+# forms (policy.conf(5) LOGIN FORMS) as sendmail passes them: xtext-encoded
+# (DOMAIN\user arrives as DOMAIN+5Cuser, a '+' as +2B), user@realm from
+# Cyrus realms. TAP output; a missing tool or package fails loudly.
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../postfix/postfix-env.sh"     # pf_reply_to: transcript parsing
@@ -20,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-tap_plan 22
+tap_plan 32
 
 RCPT=root@example.net
 OK_RCPT="250 2.1.5 <$RCPT>... Recipient ok"
@@ -74,10 +76,21 @@ setup() {
 	# sendmail.cf names the socket: rebuild it now that OM_SOCK is known.
 	SM_MILTER_SOCK=$OM_SOCK
 	sm_build_cf || return 1
-	for u in alice jdoe carol boss dave jean jeanluc kim; do
+	for u in alice jdoe carol boss dave jean jeanluc kim 'EXAMPLE\alice' \
+		'OTHER\alice' 'OTHER\dave' frank+ops; do
 		sm_add_user "$u" "pw-$u" || return 1
 	done
+	# user@realm logins: the user in that Cyrus realm
+	for u in alice@example.com alice@other.org erin@other.org; do
+		printf '%s' "pw-$u" | "$SASLPASSWD2" -c -p -f "$SM_DIR/sasldb2" \
+			-u "${u#*@}" "${u%@*}" || return 1
+	done
 	om_accounts
+	cat >>"$OM_DIR/accounts" <<'ACCOUNTS'
+erin@other.org   erin@other.org
+OTHER\dave       dave@other.org
+frank+ops        frank@example.com
+ACCOUNTS
 	OM_STAGE=mail OM_HOME=true om_restart || return 1
 	sm_start
 }
@@ -108,6 +121,21 @@ row "not local (home server)"   "$(at_mail "$NOT_LOCAL")" carol carol@example.co
 row "unauthenticated, local domain" "$(at_mail "$NEED_AUTH")" - alice@example.com
 row "unauthenticated, foreign"  "$(accepted someone@foreign.example)" - someone@foreign.example
 row "null sender, authenticated" "$(accepted '')" alice '<>'
+
+# --- login forms, xtext-decoded (sendmail's v macro: login_encoding = auto)
+row "EXAMPLE\\alice as alice"      "$(accepted alice@example.com)" 'EXAMPLE\alice' alice@example.com
+tap_ok "EXAMPLE\\alice came xtext-encoded, was decoded" om_log_wait \
+	'event=accept reason=owner login=EXAMPLE\+5Calice account=alice .*login_decoded="EXAMPLE\\\\alice"'
+row "OTHER\\alice (NT domain not listed) as alice" "$(at_mail "$NOT_OWNER")" 'OTHER\alice' alice@example.com
+row "OTHER\\dave (whole login) as his own" "$(accepted dave@other.org)" 'OTHER\dave' dave@other.org
+row "frank+ops (a '+' in the login)" "$(accepted frank@example.com)" frank+ops frank@example.com
+tap_ok "frank+ops came as frank+2Bops" om_log_wait \
+	'event=accept reason=owner login=frank\+2Bops account=frank\+ops '
+row "alice@example.com (listed realm) as alice" "$(accepted alice@example.com)" alice@example.com alice@example.com
+row "alice@other.org as alice@example.com" "$(at_mail "$NOT_OWNER")" alice@other.org alice@example.com
+tap_ok "alice@other.org is not alice" om_log_wait \
+	'event=reject reason=login_unknown login=alice@other.org .*sender=<alice@example.com>'
+row "erin@other.org (full-address login) as her own" "$(accepted erin@other.org)" erin@other.org erin@other.org
 
 OM_STAGE=data om_restart || tap_bail "filter restart (data)"
 row "data stage: not owner"     "$(at_end john@example.com "$NOT_OWNER")" alice john@example.com

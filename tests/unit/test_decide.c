@@ -441,6 +441,21 @@ test_unauth_unparsable(void **s)
 	/* no domain at all: the MTA appends its own, a local one */
 	expect(run(NULL, "<john..doe>"), ACT_REJECT, R_NEED_AUTH, "504",
 	       "5.7.4", "Need to authenticate first");
+	/* no usable domain (blanks, controls, '>', broken UTF-8): as local */
+	expect(run(NULL, "<john..doe@partner .example>"), ACT_REJECT,
+	       R_NEED_AUTH, "504", "5.7.4", "Need to authenticate first");
+	expect(run(NULL, "<x@partner.example>\r\nRCPT TO:<y@example.com>"),
+	       ACT_REJECT, R_NEED_AUTH, "504", "5.7.4",
+	       "Need to authenticate first"); /* "example.com" */
+	expect(run(NULL, "<x@example.com>\r\nRCPT TO:<y@partner.example>"),
+	       ACT_ACCEPT, R_SENDER_UNPARSABLE, NULL, NULL, NULL);
+	expect(run(NULL, "<x@partner.example\xff>"), ACT_REJECT, R_NEED_AUTH,
+	       "504", "5.7.4", "Need to authenticate first");
+	/* an IDN failing IDNA2008, a literal: domains */
+	expect(run(NULL, "<x..y@\xe2\x98\x83.example>"), ACT_ACCEPT,
+	       R_SENDER_UNPARSABLE, NULL, NULL, NULL);
+	expect(run(NULL, "<x..y@[192.0.2.1]>"), ACT_ACCEPT,
+	       R_SENDER_UNPARSABLE, NULL, NULL, NULL);
 	pol.require_auth = false;
 	expect(run(NULL, "<john..doe@example.com>"), ACT_ACCEPT,
 	       R_SENDER_UNPARSABLE, NULL, NULL, NULL);

@@ -14,7 +14,18 @@ check_PROGRAMS += tests/fuzz/replay_address tests/fuzz/replay_identity \
 	tests/fuzz/replay_reply tests/fuzz/replay_accounts \
 	tests/fuzz/replay_config tests/fuzz/replay_callbacks \
 	tests/fuzz/replay_ldapfilter tests/fuzz/replay_header
-TESTS += tests/fuzz/replay.sh
+TESTS += tests/fuzz/replay.sh tests/fuzz/oracle_replay
+check_PROGRAMS += tests/fuzz/oracle_replay
+# the daemon's side of the oracle: the real callbacks and what they call
+CALLBACKS_SRC = milter/callbacks.c milter/log.c milter/snapshot.c \
+	milter/stats.c milter/report.c milter/evidence.c
+ORACLE_SRC = tests/fuzz/fuzz_oracle.c tests/fuzz/fuzz_oracle.h \
+	tests/fuzz/oracle_model.c tests/fuzz/oracle_model.h \
+	tests/fuzz/fake_smfi.c tests/fuzz/fake_smfi.h
+tests_fuzz_oracle_replay_SOURCES = tests/fuzz/oracle_replay.c $(ORACLE_SRC) \
+	$(CALLBACKS_SRC)
+tests_fuzz_oracle_replay_CFLAGS = $(REPLAY_CC_OPTS)
+tests_fuzz_oracle_replay_LDADD = $(CONF_LIBS) $(POLICY_LIBS)
 tests_fuzz_replay_address_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_address.c
 tests_fuzz_replay_address_CFLAGS = $(REPLAY_CC_OPTS)
 tests_fuzz_replay_address_LDADD = $(POLICY_LIBS)
@@ -50,7 +61,8 @@ tests_fuzz_replay_ldapfilter_CFLAGS = $(REPLAY_CC_OPTS)
 if FUZZING
 FUZZ_TARGETS = tests/fuzz/fuzz_address tests/fuzz/fuzz_identity \
 	tests/fuzz/fuzz_reply tests/fuzz/fuzz_accounts tests/fuzz/fuzz_config \
-	tests/fuzz/fuzz_callbacks tests/fuzz/fuzz_ldapfilter tests/fuzz/fuzz_header
+	tests/fuzz/fuzz_callbacks tests/fuzz/fuzz_ldapfilter tests/fuzz/fuzz_header \
+	tests/fuzz/fuzz_oracle
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -59,7 +71,7 @@ FUZZ_CC_OPTS = $(AM_CFLAGS) $(FUZZ_FLAGS) $(IDN2_CFLAGS) $(CONFUSE_CFLAGS) \
 	$(LDAP_CFLAGS) -I$(top_srcdir)/tests/fuzz
 FUZZ_LINK_OPTS = $(AM_LDFLAGS) $(FUZZ_FLAGS)
 FUZZ_POLICY_SRC = $(libpolicy_a_SOURCES)
-FUZZ_CONF_SRC = conf/config.c conf/config.h $(libdirldap_a_SOURCES)
+FUZZ_CONF_SRC = $(libconf_a_SOURCES) $(libdirldap_a_SOURCES)
 FUZZ_CONF_LIBS = $(LDAP_LIBS) $(CONFUSE_LIBS) $(IDN2_LIBS)
 
 tests_fuzz_fuzz_address_SOURCES = tests/fuzz/fuzz_address.c $(FUZZ_POLICY_SRC)
@@ -104,6 +116,12 @@ tests_fuzz_fuzz_header_SOURCES = tests/fuzz/fuzz_header.c $(FUZZ_POLICY_SRC)
 tests_fuzz_fuzz_header_CFLAGS = $(FUZZ_CC_OPTS)
 tests_fuzz_fuzz_header_LDFLAGS = $(FUZZ_LINK_OPTS)
 tests_fuzz_fuzz_header_LDADD = $(IDN2_LIBS)
+
+tests_fuzz_fuzz_oracle_SOURCES = $(ORACLE_SRC) $(CALLBACKS_SRC) \
+	$(FUZZ_CONF_SRC) $(FUZZ_POLICY_SRC)
+tests_fuzz_fuzz_oracle_CFLAGS = $(FUZZ_CC_OPTS)
+tests_fuzz_fuzz_oracle_LDFLAGS = $(FUZZ_LINK_OPTS)
+tests_fuzz_fuzz_oracle_LDADD = $(FUZZ_CONF_LIBS)
 
 tests_fuzz_fuzz_ldapfilter_SOURCES = tests/fuzz/fuzz_ldapfilter.c \
 	policy/directory/ldap/ldap_filter.c policy/directory/ldap/ldap_filter.h

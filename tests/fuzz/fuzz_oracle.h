@@ -9,10 +9,8 @@
 
 struct oracle_stats {
 	unsigned long worlds;         /* worlds generated */
-	unsigned long worlds_pending; /* refused by the filter, pending */
 	unsigned long tx;             /* transactions compared */
 	unsigned long agree;          /* same action and reason */
-	unsigned long pending;        /* differ where subaddr9 is pending */
 	struct {
 		const char *name; /* reason */
 		int action;       /* 0 accept, 1 reject, 2 tempfail */

@@ -162,6 +162,11 @@ static cfg_opt_t top_opts[] = {
 	CFG_STR("syslog_facility", "mail", CFGF_NONE),
 	CFG_STR("log", "auto", CFGF_NONE),
 	CFG_STR("archive", "", CFGF_NONE),
+	CFG_INT("archive_max_message_kb", 10240, CFGF_NONE),
+	CFG_INT("archive_max_total_mb", 1024, CFGF_NONE),
+	CFG_INT("archive_max_per_interval", 100, CFGF_NONE),
+	CFG_INT("archive_interval", 3600, CFGF_NONE),
+	CFG_INT("archive_min_free_percent", 5, CFGF_NONE),
 	CFG_STR("notify", "", CFGF_NONE),
 	CFG_INT("notify_interval", 60, CFGF_NONE),
 	CFG_STR("sendmail_path", "/usr/sbin/sendmail", CFGF_NONE),
@@ -482,6 +487,20 @@ v_interval(cfg_t *cfg, cfg_opt_t *opt)
 	return check_range(cfg, opt, 1, 86400);
 }
 
+/* Archive bounds: 0 (no bound) up to what fits in 32 bits. */
+static int
+v_archive_bound(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 0, 2147483647);
+}
+
+/* Free space to keep on the archive's file system, in percent. */
+static int
+v_percent(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 0, 100);
+}
+
 /* Sub-address delimiters: a set of '+' and '-' ("" = none). Others ('.',
  * '_', '=' ...) occur inside real local parts (jean.dupont@): splitting
  * there would make the holder of jean@ the owner of jean.dupont@. */
@@ -524,6 +543,11 @@ set_validators(cfg_t *cfg)
 		{"log", v_log},
 		{"notify_interval", v_interval},
 		{"stats_interval", v_interval},
+		{"archive_max_message_kb", v_archive_bound},
+		{"archive_max_total_mb", v_archive_bound},
+		{"archive_max_per_interval", v_archive_bound},
+		{"archive_interval", v_interval},
+		{"archive_min_free_percent", v_percent},
 		{"policy|reject_stage", v_stage},
 		{"policy|on_directory_error", v_direrr},
 		{"policy|local_part_case", v_case},
@@ -971,6 +995,11 @@ fill_daemon(struct config *c, cfg_t *cfg)
 	const char *pw = ldap ? cfg_getstr(ldap, "bind_password_file") : NULL;
 	c->bind_password_file = keep(c, pw ? pw : "");
 	c->archive_dir = keep(c, cfg_getstr(cfg, "archive"));
+	c->archive_max_message = (uint64_t)cfg_getint(cfg, "archive_max_message_kb") << 10;
+	c->archive_max_total = (uint64_t)cfg_getint(cfg, "archive_max_total_mb") << 20;
+	c->archive_max_per_interval = (unsigned)cfg_getint(cfg, "archive_max_per_interval");
+	c->archive_interval = (unsigned)cfg_getint(cfg, "archive_interval");
+	c->archive_min_free = (unsigned)cfg_getint(cfg, "archive_min_free_percent");
 	c->notify = keep(c, cfg_getstr(cfg, "notify"));
 	c->notify_interval = (unsigned)cfg_getint(cfg, "notify_interval");
 	c->sendmail_path = keep(c, cfg_getstr(cfg, "sendmail_path"));

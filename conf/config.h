@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "decide.h"
@@ -67,6 +68,11 @@ struct config {
 	struct directory *dir;    /* NULL when loaded with open_dir = false */
 	/* evidence for the admin */
 	char *archive_dir;        /* "" = off */
+	uint64_t archive_max_message; /* octets per message; 0 = no bound */
+	uint64_t archive_max_total;   /* octets in the folder; 0 = no bound */
+	unsigned archive_max_per_interval; /* archived per interval; 0 = no bound */
+	unsigned archive_interval;    /* seconds */
+	unsigned archive_min_free;    /* percent of the file system kept free */
 	char *notify;             /* "" = off; postmaster address */
 	char *sendmail_path;
 	unsigned notify_interval; /* seconds between notices */

@@ -7,8 +7,6 @@
  * call xxfi_abort after EOM, so per-message state is freed at MAIL (reset),
  * EOM, abort and close alike.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +19,7 @@
 #include "callbacks.h"
 #include "context.h"
 #include "header_from.h"
+#include "judge.h"
 #include "log.h"
 #include "snapshot.h"
 #include "stats.h"
@@ -91,10 +90,17 @@ macro(SMFICTX *ctx, const char *name)
 	return v ? v : "";
 }
 
+/* The message's queue id, checked (queue_id.h); "" when none was sent. */
+static const char *
+message_qid(SMFICTX *ctx, struct message *m)
+{
+	return queue_id_use(macro(ctx, "i"), m->qid_gen);
+}
+
 /* Log a verdict as one key=value line. */
 static void
-log_verdict(SMFICTX *ctx, const struct connection *c,
-	    const struct message *m, const char *stage)
+log_verdict(SMFICTX *ctx, const struct connection *c, struct message *m,
+	    const char *stage)
 {
 	const struct verdict *v = &m->verdict;
 	char ql[LOGIN_LOG_MAX * 4 + 8], qs[2100], qa[LOGIN_MAX * 4 + 8];
@@ -102,11 +108,12 @@ log_verdict(SMFICTX *ctx, const struct connection *c,
 	int prio = v->action == ACT_ACCEPT ? LOG_INFO
 		   : v->action == ACT_REJECT ? LOG_NOTICE
 					      : LOG_WARNING;
-	const char *qid = macro(ctx, "i");
+	const char *qid;
 	char rule[64] = "", lst[300] = "";
 
 	if (!log_enabled(prio))
 		return;
+	qid = message_qid(ctx, m);
 	if (v->action != ACT_ACCEPT) {
 		reply_line(&v->reply, line, sizeof(line));
 		snprintf(rule, sizeof(rule), " check=%s", rule_name(m->rule));
@@ -154,11 +161,11 @@ reply_with(SMFICTX *ctx, const struct verdict *v)
 /* Facts for the archive header block and the notice. */
 static void
 evidence_facts_of(SMFICTX *ctx, const struct connection *c,
-		  const struct message *m, struct evidence_facts *f)
+		  struct message *m, struct evidence_facts *f)
 {
 	f->login = m->authenticated ? m->login : "";
 	f->client = c->client;
-	f->qid = macro(ctx, "i");
+	f->qid = message_qid(ctx, m);
 	f->sender = m->sender_raw;
 }
 
@@ -171,6 +178,7 @@ apply(SMFICTX *ctx, struct connection *c, const char *stage)
 
 	if (!m->applied) {
 		m->applied = true;
+		stats_verdict(&m->verdict, m->report ? (int)m->rule : -1);
 		log_verdict(ctx, c, m, stage);
 		if (m->report && c->lst->policy.report_header &&
 		    m->nreports < 2)
@@ -222,8 +230,10 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	report_needs_of(c->cfg, &nd);
 	data_stage = nd.data_stage;
 	need_hdrs = nd.header_check || data_stage;
-	want = SMFIP_NOHELO | SMFIP_NR_HELO | SMFIP_NOEOH | SMFIP_NR_EOH |
-	       SMFIP_NODATA | SMFIP_NR_DATA | SMFIP_NR_CONN;
+	want = SMFIP_NOHELO | SMFIP_NR_HELO | SMFIP_NR_EOH | SMFIP_NODATA |
+	       SMFIP_NR_DATA | SMFIP_NR_CONN;
+	if (!nd.header_check)
+		want |= SMFIP_NOEOH; /* EOH decides the header check */
 	if (!need_hdrs)
 		want |= SMFIP_NOHDRS;
 	want |= SMFIP_NR_HDR;
@@ -254,33 +264,6 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return SMFIS_CONTINUE;
 }
 
-/* Text form of the client address; sets *trusted from trusted_networks. */
-static void
-client_of(const struct connection *c, const struct sockaddr *sa, char *buf,
-	  size_t size, bool *trusted)
-{
-	const struct policy *p = &c->lst->policy;
-
-	*trusted = false;
-	if (sa == NULL) {
-		snprintf(buf, size, "local");
-		return;
-	}
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, buf, (socklen_t)size);
-		*trusted = cidr_match(p->trusted, p->ntrusted, AF_INET,
-				      (const unsigned char *)&in->sin_addr);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)size);
-		*trusted = cidr_match(p->trusted, p->ntrusted, AF_INET6,
-				      (const unsigned char *)&in6->sin6_addr);
-	} else {
-		snprintf(buf, size, "local");
-	}
-}
-
 /* Connect: remember the client and this server's name. */
 static sfsistat
 cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
@@ -296,7 +279,8 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 	c->lst = config_listener(c->cfg, macro(ctx, "{daemon_name}"),
 				 macro(ctx, "{daemon_port}"),
 				 if_addr[0] ? if_addr : macro(ctx, "{daemon_addr}"));
-	client_of(c, sa, c->client, sizeof(c->client), &c->client_trusted);
+	judge_client(&c->lst->policy, sa, c->client, sizeof(c->client),
+		     &c->client_trusted);
 	j = macro(ctx, "j");
 	if (j[0] == '\0')
 		j = macro(ctx, "{daemon_name}");
@@ -328,7 +312,7 @@ cb_unknown(SMFICTX *ctx, const char *cmd)
 		  reason_name(v.reason), c->client,
 		  log_quote(cmd ? cmd : "", q, sizeof(q)), v.reply.code,
 		  v.reply.xcode, v.reply.text);
-	stats_count(&v, report ? RULE_NEED_AUTH : -1, 0);
+	stats_verdict(&v, report ? RULE_NEED_AUTH : -1);
 	return report ? SMFIS_CONTINUE : reply_with(ctx, &v);
 }
 
@@ -358,7 +342,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct connection *c = conn_get(ctx);
 	struct message *m;
-	struct facts f;
+	struct judge_input in;
 	const char *login;
 	uint64_t t0;
 
@@ -376,37 +360,39 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	copy_bounded(m->sender_raw, sizeof(m->sender_raw), sender,
 		     strlen(sender));
 
-	memset(&f, 0, sizeof(f));
-	f.login = login;
-	f.sender = sender;
-	f.sender_len = strlen(sender);
-	f.client_trusted = c->client_trusted;
-	f.mta_name = c->mta_name[0] ? c->mta_name : NULL;
-	f.auth_type = macro(ctx, "{auth_type}");
-	f.login_xtext = c->login_xtext;
-	if (!m->authenticated && f.auth_type[0] != '\0')
-		warn_missing_login(c, f.auth_type);
+	in.login = login; /* whole, as sent: m->login is bounded */
+	in.sender = sender;
+	in.client_trusted = c->client_trusted;
+	in.mta_name = c->mta_name;
+	in.auth_type = macro(ctx, "{auth_type}");
+	in.login_xtext = c->login_xtext;
+	if (!m->authenticated && in.auth_type[0] != '\0')
+		warn_missing_login(c, in.auth_type);
 	t0 = now_ns();
-	decide(&c->lst->policy, c->cfg->dir, &f, &m->verdict);
+	judge_envelope(c->cfg, c->lst, &in, &m->verdict);
 	m->rule = reason_rule(m->verdict.reason);
 	m->report = m->verdict.action == ACT_REJECT &&
 		    report_only(c->lst, m->rule);
-	stats_count(&m->verdict, m->report ? (int)m->rule : -1, now_ns() - t0);
+	stats_decision(&m->verdict, now_ns() - t0);
 	m->decided = true;
 
 	if (m->verdict.action == ACT_ACCEPT || m->report) {
-		bool headers = c->lst->check_header_from && m->authenticated;
+		bool headers = judge_wants_headers(c->lst, &in);
 		if (m->report) /* logged now, whatever the stage */
 			apply(ctx, c, "mail");
+		if (headers) /* the headers decide too: keep what a refusal
+				by them would need */
+			m->evidence = evidence_begin(c->cfg, NULL,
+						     m->authenticated);
 		if (headers || m->nreports > 0)
-			return SMFIS_CONTINUE; /* the headers decide too, or
-						  a header is to be added */
+			return SMFIS_CONTINUE; /* or a header is to be added */
 		return apply(ctx, c, "mail");
 	}
 	if (c->lst->reject_stage == STAGE_MAIL)
 		return apply(ctx, c, "mail");
 	if (c->lst->reject_stage == STAGE_DATA)
-		m->evidence = evidence_begin(c->cfg);
+		m->evidence = evidence_begin(c->cfg, &m->verdict,
+					     m->authenticated);
 	return SMFIS_CONTINUE;
 }
 
@@ -458,27 +444,63 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return quiet(c, SMFIP_NR_BODY);
 }
 
-/* Header From check: every address in From:/Sender: must be owned too. */
+/* What the MTA told us about the message in progress. */
 static void
-check_header_from(struct connection *c, struct message *m)
+input_of(const struct connection *c, const struct message *m,
+	 struct judge_input *in)
 {
-	struct verdict hv;
-	struct facts f = {.login = m->login,
-			  .client_trusted = c->client_trusted,
-			  .mta_name = c->mta_name[0] ? c->mta_name : NULL,
-			  .login_xtext = c->login_xtext};
+	in->login = m->authenticated ? m->login : "";
+	in->sender = m->sender_raw;
+	in->client_trusted = c->client_trusted;
+	in->mta_name = c->mta_name;
+	in->auth_type = NULL;
+	in->login_xtext = c->login_xtext;
+}
 
-	if (!header_from_any(&m->from_hdrs))
+/* Header From check (once per message): every address in From:/Sender:
+ * must be owned too. A refusal is a new verdict, applied (or reported) on
+ * its own and keeping its evidence; an acceptance drops what was
+ * collected for one. */
+static void
+check_headers(struct connection *c, struct message *m)
+{
+	struct judge_input in;
+	struct verdict hv;
+
+	if (m->headers_checked ||
+	    (m->verdict.action != ACT_ACCEPT && !m->report))
 		return;
-	if (header_from_check(&c->lst->policy, c->cfg->dir, &f, &m->from_hdrs,
-			      &hv) != 0) {
-		/* a new refusal: applied (or reported) on its own */
+	m->headers_checked = true;
+	input_of(c, m, &in);
+	if (!judge_wants_headers(c->lst, &in))
+		return;
+	if (judge_headers(c->cfg, c->lst, &in, &m->from_hdrs, &hv)) {
 		m->verdict = hv;
 		m->rule = RULE_HEADER_FROM;
 		m->report = report_only(c->lst, RULE_HEADER_FROM);
 		m->applied = false;
-		stats_count(&hv, m->report ? RULE_HEADER_FROM : -1, 0);
+		if (!m->report) {
+			evidence_keep(m->evidence);
+			return;
+		}
 	}
+	evidence_free(m->evidence);
+	m->evidence = NULL;
+}
+
+/* End of headers: the header check can be decided now, so the body is
+ * spooled only for a message it refuses. */
+static sfsistat
+cb_eoh(SMFICTX *ctx)
+{
+	struct connection *c = conn_get(ctx);
+	struct message *m = current_message(c);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	if (m != NULL && m->decided)
+		check_headers(c, m);
+	return quiet(c, SMFIP_NR_EOH);
 }
 
 /* End of message: apply a verdict that waited for the data stage. */
@@ -491,9 +513,7 @@ cb_eom(SMFICTX *ctx)
 
 	if (m == NULL || !m->decided)
 		return SMFIS_CONTINUE;
-	if ((m->verdict.action == ACT_ACCEPT || m->report) &&
-	    c->lst->check_header_from && m->authenticated)
-		check_header_from(c, m);
+	check_headers(c, m);
 	if (m->verdict.action != ACT_ACCEPT && !m->report &&
 	    m->evidence != NULL) {
 		struct evidence_facts f;
@@ -542,7 +562,7 @@ struct smfiDesc origin_milter_desc = {
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_envrcpt = cb_envrcpt,
 	.xxfi_header = cb_header,
-	.xxfi_eoh = NULL,
+	.xxfi_eoh = cb_eoh,
 	.xxfi_body = cb_body,
 	.xxfi_eom = cb_eom,
 	.xxfi_abort = cb_abort,

@@ -13,6 +13,7 @@
 #include "evidence.h"
 #include "header_from.h"
 #include "report.h"
+#include "queue_id.h"
 #include "verdict.h"
 
 #define CLIENT_MAX 64
@@ -27,6 +28,8 @@ struct message {
 	bool report;          /* the refusal in verdict is only reported */
 	enum rule rule;       /* the rule behind a refusal in verdict */
 	unsigned nreports;    /* report headers waiting for end of message */
+	bool headers_checked; /* the header From check ran */
+	char qid_gen[QUEUE_ID_MAX + 1]; /* id used for an insane `i' */
 	/* everything from here on is written before it is read: not cleared */
 	char report_values[2][REPORT_VALUE_MAX]; /* envelope, header From */
 	struct verdict verdict;

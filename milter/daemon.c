@@ -41,21 +41,51 @@ daemon_detach(void)
 	return 0;
 }
 
-/* Write our pid, replacing a stale file. */
+/* Create path for writing (0644): never through a symbolic link, never
+ * into an existing file; a stale regular file is removed first. */
+static int
+pid_open(const char *path, char *err, size_t errsz)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	struct stat st;
+	int fd = open(path, flags, 0644);
+
+	if (fd < 0 && errno == EEXIST && lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err, errsz,
+				 "pid file %s: exists and is not a regular file "
+				 "(a symbolic link?); refusing to write through it",
+				 path);
+			return -1;
+		}
+		if (unlink(path) == 0 || errno == ENOENT)
+			fd = open(path, flags, 0644); /* O_EXCL: no race */
+	}
+	if (fd < 0)
+		snprintf(err, errsz, "pid file %s: %s", path, strerror(errno));
+	return fd;
+}
+
+/* Write our pid (safely: see pid_open), and make it durable. */
 int
 daemon_write_pid(const char *path, char *err, size_t errsz)
 {
-	FILE *f;
+	char buf[32];
+	int fd, len;
 
 	if (path[0] == '\0')
 		return 0;
-	f = fopen(path, "w");
-	if (f == NULL) {
+	fd = pid_open(path, err, errsz);
+	if (fd < 0)
+		return -1;
+	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)len) != len || fsync(fd) != 0) {
 		snprintf(err, errsz, "pid file %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
 		return -1;
 	}
-	fprintf(f, "%ld\n", (long)getpid());
-	if (fclose(f) != 0) {
+	if (close(fd) != 0) {
 		snprintf(err, errsz, "pid file %s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -1,13 +1,21 @@
 /*
- * explain.c - print why a message would be accepted or refused.
+ * explain.c - print why a message would be accepted or refused. The
+ * decision goes through judge.c, the daemon's own path: only the way the
+ * facts arrive (arguments instead of the MTA) and the printing differ.
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "explain.h"
+#include "header_from.h"
+#include "judge.h"
+#include "report.h"
 
 /* What each reason means, in the admin's words. */
 static const char *
@@ -103,16 +111,23 @@ print_facts(const char *facts)
 	}
 }
 
-/* Is the client in trusted_networks? */
+/* The client as the MTA would hand it over (a socket address); false if
+ * client is not an IP address. */
 static bool
-client_trusted(const struct policy *p, const char *client)
+client_sockaddr(const char *client, struct sockaddr_storage *ss)
 {
-	unsigned char a[16];
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
-	if (inet_pton(AF_INET, client, a) == 1)
-		return cidr_match(p->trusted, p->ntrusted, AF_INET, a);
-	if (inet_pton(AF_INET6, client, a) == 1)
-		return cidr_match(p->trusted, p->ntrusted, AF_INET6, a);
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, client, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		return true;
+	}
+	if (inet_pton(AF_INET6, client, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		return true;
+	}
 	return false;
 }
 
@@ -128,71 +143,112 @@ listener_named(const struct config *c, const char *name)
 	return NULL;
 }
 
+/* Print the verdict (reported: a refusal mode report only logs). */
+static void
+print_verdict(const struct listener *lst, const struct verdict *v,
+	      bool by_header, bool reported)
+{
+	char line[1100];
+
+	printf("verdict:  %s\n", reported ? "would_reject (mode report: logged, "
+					     "counted, the message is accepted)"
+					   : action_name(v->action));
+	if (v->action != ACT_ACCEPT) {
+		enum rule r = by_header ? RULE_HEADER_FROM : reason_rule(v->reason);
+		reply_line(&v->reply, line, sizeof(line));
+		printf("reply:    %s\n", line);
+		printf("stage:    %s\n", by_header ? "data (end of message: "
+						     "the headers decided)"
+						   : stage_name(lst->reject_stage));
+		printf("check:    %s (%s)\n", rule_name(r),
+		       reported ? "report" : "enforce");
+	}
+	printf("reason:   %s\n", reason_name(v->reason));
+	printf("rule:     %s\n", rule_text(v->reason));
+	if (v->account[0])
+		printf("account:  %s\n", v->account);
+	if (v->facts[0]) {
+		printf("facts:\n");
+		print_facts(v->facts);
+	}
+}
+
 /* Decide and print. */
 int
-explain(const char *config_path, const char *login, const char *sender,
-	const char *client, const char *listener)
+explain(const char *config_path, const struct explain_args *a)
 {
-	char err[1024], line[1100];
+	char err[1024], host[256] = "", cbuf[64];
 	struct config *c = config_load(config_path, true, err, sizeof(err));
-	const struct listener *l;
-	struct facts f;
+	struct sockaddr_storage ss;
+	struct judge_input in;
 	struct verdict v;
+	const struct listener *lst;
 	bool reported;
+	const char *mta = a->mta_name, *mta_note = "(-j)";
 	int rc;
 
 	if (c == NULL) {
 		fprintf(stderr, "origin-milter: %s\n", err);
 		return EX_CONFIG;
 	}
-	l = listener_named(c, listener);
-	if (l == NULL) {
+	lst = listener_named(c, a->listener);
+	if (lst == NULL) {
 		fprintf(stderr, "origin-milter: no listener \"%s\" in %s\n",
-			listener, c->path);
+			a->listener, c->path);
 		config_unref(c);
 		return EX_USAGE;
 	}
-	if (strcmp(login, "-") == 0)
-		login = "";
-	memset(&f, 0, sizeof(f));
-	f.login = login;
-	f.sender = sender;
-	f.sender_len = strlen(sender);
-	f.client_trusted = client && client_trusted(&l->policy, client);
-	f.mta_name = NULL;
-	decide(&l->policy, c->dir, &f, &v);
-	reported = v.action == ACT_REJECT &&
-		   l->policy.mode[reason_rule(v.reason)] == MODE_REPORT;
+	if (mta == NULL) { /* Postfix's $myhostname defaults to this */
+		gethostname(host, sizeof(host) - 1);
+		mta = host;
+		mta_note = "(this host's name; -j NAME for the MTA's)";
+	}
+	in.login = strcmp(a->login, "-") == 0 ? "" : a->login;
+	in.sender = a->sender;
+	in.mta_name = mta;
+	in.auth_type = in.login[0] ? "PLAIN" : ""; /* as an MTA passes it */
+	in.login_xtext = policy_login_is_xtext(&c->policy, a->mta_version);
+	judge_client(&lst->policy,
+		     a->client && client_sockaddr(a->client, &ss)
+			     ? (const struct sockaddr *)&ss
+			     : NULL,
+		     cbuf, sizeof(cbuf), &in.client_trusted);
+	judge_envelope(c, lst, &in, &v);
 
-	printf("login:    %s\n", login[0] ? login : "(not authenticated)");
-	printf("sender:   %s\n", sender);
-	printf("client:   %s%s\n", client ? client : "(not given)",
-	       f.client_trusted ? " (trusted_networks)" : "");
+	printf("login:    %s\n", in.login[0] ? in.login : "(not authenticated)");
+	printf("sender:   %s\n", in.sender);
+	printf("client:   %s%s\n", a->client ? a->client : "(not given)",
+	       in.client_trusted ? " (trusted_networks)" : "");
+	if (lst->policy.server_name != NULL)
+		printf("server:   %s (server_name)\n", lst->policy.server_name);
+	else
+		printf("server:   %s %s\n", mta[0] ? mta : "(not known)",
+		       mta_note);
+	if (a->from_header != NULL)
+		printf("From:     %s\n", a->from_header);
 	printf("config:   %s (directory %s)\n", c->path, c->directory_kind);
-	printf("listener: %s\n", l->name ? l->name : "(top level)");
+	printf("listener: %s\n", lst->name ? lst->name : "(top level)");
 	if (c->dir->ops->stats != NULL) {
 		char stats[1024];
 		c->dir->ops->stats(c->dir, stats, sizeof(stats));
 		printf("directory: %s\n", stats);
 	}
-	printf("verdict:  %s\n", reported ? "would_reject (mode report: logged, "
-					     "counted, the message is accepted)"
-					   : action_name(v.action));
-	if (v.action != ACT_ACCEPT) {
-		reply_line(&v.reply, line, sizeof(line));
-		printf("reply:    %s\n", line);
-		printf("stage:    %s\n", stage_name(l->reject_stage));
-		printf("check:    %s (%s)\n", rule_name(reason_rule(v.reason)),
-		       reported ? "report" : "enforce");
+	bool by_header = false;
+	if (a->from_header != NULL && v.action == ACT_ACCEPT &&
+	    judge_wants_headers(lst, &in)) {
+		struct hdr_from_set hdrs = {0};
+		header_from_collect(&hdrs, "From", a->from_header);
+		by_header = judge_headers(c, lst, &in, &hdrs, &v);
+		if (by_header)
+			printf("header:   From: refused (check_header_from)\n");
+		else
+			printf("header:   From: accepted (check_header_from)\n");
+		header_from_free(&hdrs);
 	}
-	printf("reason:   %s\n", reason_name(v.reason));
-	printf("rule:     %s\n", rule_text(v.reason));
-	if (v.account[0])
-		printf("account:  %s\n", v.account);
-	if (v.facts[0]) {
-		printf("facts:\n");
-		print_facts(v.facts);
-	}
+	reported = v.action == ACT_REJECT &&
+		   report_only(lst, by_header ? RULE_HEADER_FROM
+					      : reason_rule(v.reason));
+	print_verdict(lst, &v, by_header, reported);
 	rc = v.action == ACT_ACCEPT || reported ? 0
 	     : v.action == ACT_REJECT		 ? 1
 						 : EX_TEMPFAIL;

@@ -3,6 +3,7 @@ sbin_PROGRAMS += origin-milter
 origin_milter_SOURCES = \
 	milter/main.c \
 	milter/callbacks.c milter/callbacks.h milter/context.h \
+	milter/judge.c milter/judge.h milter/queue_id.c milter/queue_id.h \
 	milter/log.c milter/log.h \
 	milter/snapshot.c milter/snapshot.h \
 	milter/signals.c milter/signals.h \

@@ -36,8 +36,9 @@ usage(FILE *f)
 	fprintf(f,
 		"usage: origin-milter [-f] [-c policy.conf] [-p socket]\n"
 		"       origin-milter -n [-c policy.conf]\n"
-		"       origin-milter [-c policy.conf] [-L LISTENER] -x LOGIN "
-		"SENDER [CLIENT]\n"
+		"       origin-milter [-c policy.conf] [-L LISTENER] [-j MTA_NAME] "
+		"[-v MTA_VERSION]\n"
+		"                     [-F FROM] -x LOGIN SENDER [CLIENT]\n"
 		"  -c FILE  configuration (default %s)\n"
 		"  -f       stay in the foreground (log = auto: log to stderr)\n"
 		"  -n       check the configuration and exit\n"
@@ -48,6 +49,13 @@ usage(FILE *f)
 		"           exit 0 accept, 1 reject, 75 tempfail\n"
 		"  -L NAME  with -x: decide as the listener \"NAME\" section "
 		"does\n"
+		"  -j NAME  with -x: the MTA's name (its j macro, Postfix "
+		"$myhostname);\n"
+		"           default this host's name\n"
+		"  -F FROM  with -x: a From: header value, checked as "
+		"check_header_from does\n"
+		"  -v VER   with -x: the MTA's v macro (\"8.17.1\" for Sendmail: "
+		"xtext logins)\n"
 		"  -V       print the version\n",
 		DEFAULT_CONFIG);
 }
@@ -131,10 +139,10 @@ main(int argc, char **argv)
 {
 	const char *cfgpath = DEFAULT_CONFIG, *sock = NULL;
 	bool foreground = false, check = false, explain_mode = false;
-	const char *listener = NULL;
+	struct explain_args xa = {0};
 	int ch;
 
-	while ((ch = getopt(argc, argv, "c:fnp:xL:hV")) != -1) {
+	while ((ch = getopt(argc, argv, "c:fnp:xL:j:v:F:hV")) != -1) {
 		switch (ch) {
 		case 'c':
 			cfgpath = optarg;
@@ -151,8 +159,17 @@ main(int argc, char **argv)
 		case 'x':
 			explain_mode = true;
 			break;
+		case 'j':
+			xa.mta_name = optarg;
+			break;
+		case 'F':
+			xa.from_header = optarg;
+			break;
+		case 'v':
+			xa.mta_version = optarg;
+			break;
 		case 'L':
-			listener = optarg;
+			xa.listener = optarg;
 			break;
 		case 'V':
 			printf("origin-milter %s\n", PACKAGE_VERSION);
@@ -170,9 +187,10 @@ main(int argc, char **argv)
 			usage(stderr);
 			return EX_USAGE;
 		}
-		return explain(cfgpath, argv[optind], argv[optind + 1],
-			       argc - optind == 3 ? argv[optind + 2] : NULL,
-			       listener);
+		xa.login = argv[optind];
+		xa.sender = argv[optind + 1];
+		xa.client = argc - optind == 3 ? argv[optind + 2] : NULL;
+		return explain(cfgpath, &xa);
 	}
 	if (optind != argc) {
 		usage(stderr);

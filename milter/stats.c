@@ -32,24 +32,28 @@ get(const uint64_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-/* Count one verdict and the time its decision took. */
+/* Count one verdict that took effect (once per message). */
 void
-stats_count(const struct verdict *v, int report_rule, uint64_t decide_ns)
+stats_verdict(const struct verdict *v, int report_rule)
 {
-	size_t b = 0;
-
 	if (report_rule >= 0 && report_rule < RULE_COUNT) {
 		add(&by_reason[WOULD_REJECT][v->reason], 1);
 		add(&would_reject_by_rule[report_rule], 1);
 	} else {
 		add(&by_reason[v->action][v->reason], 1);
 	}
+}
+
+/* Count one envelope decision and the time it took. */
+void
+stats_decision(const struct verdict *v, uint64_t decide_ns)
+{
+	size_t b = 0;
+
 	if (v->from_cache)
 		add(&cache_hits, 1);
 	if (v->stale)
 		add(&cache_stale, 1);
-	if (decide_ns == 0)
-		return;
 	add(&decisions, 1);
 	add(&latency_sum_ns, decide_ns);
 	while (b < NB && (double)decide_ns / 1e9 > bounds[b])

@@ -10,10 +10,14 @@
 
 #include "verdict.h"
 
-/* Count one verdict (and, decide_ns > 0, the time its decision took).
- * report_rule >= 0: the refusal was only reported (mode report), counted
- * as action "would_reject" and per rule instead. */
-void stats_count(const struct verdict *v, int report_rule, uint64_t decide_ns);
+/* A verdict that took effect: counted once per message, where it was
+ * applied (a header From refusal replaces the envelope's acceptance, it is
+ * not counted on top of it). report_rule >= 0: the refusal was only
+ * reported (mode report), counted as action "would_reject" and per rule
+ * instead. */
+void stats_verdict(const struct verdict *v, int report_rule);
+/* One envelope decision: latency histogram and cache counters. */
+void stats_decision(const struct verdict *v, uint64_t decide_ns);
 void stats_connection(void);
 /* Write the Prometheus text file (atomically); 0 or -1. */
 int stats_write(const char *path);

@@ -46,8 +46,8 @@ tests_fuzz_replay_config_CFLAGS = $(REPLAY_CC_OPTS)
 tests_fuzz_replay_config_LDADD = $(CONF_LIBS) $(POLICY_LIBS)
 tests_fuzz_replay_callbacks_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_callbacks.c tests/fuzz/fake_smfi.c \
-	milter/callbacks.c milter/log.c milter/snapshot.c milter/stats.c \
-	milter/report.c \
+	milter/callbacks.c milter/judge.c milter/queue_id.c milter/log.c \
+	milter/snapshot.c milter/stats.c milter/report.c \
 	milter/evidence.c
 tests_fuzz_replay_callbacks_CFLAGS = $(REPLAY_CC_OPTS)
 tests_fuzz_replay_callbacks_LDADD = $(CONF_LIBS) $(POLICY_LIBS)
@@ -105,8 +105,8 @@ tests_fuzz_fuzz_config_LDADD = $(FUZZ_CONF_LIBS)
 
 tests_fuzz_fuzz_callbacks_SOURCES = tests/fuzz/fuzz_callbacks.c \
 	tests/fuzz/fake_smfi.c tests/fuzz/fake_smfi.h \
-	milter/callbacks.c milter/log.c milter/snapshot.c milter/stats.c \
-	milter/report.c \
+	milter/callbacks.c milter/judge.c milter/queue_id.c milter/log.c \
+	milter/snapshot.c milter/stats.c milter/report.c \
 	milter/evidence.c $(FUZZ_CONF_SRC) $(FUZZ_POLICY_SRC)
 tests_fuzz_fuzz_callbacks_CFLAGS = $(FUZZ_CC_OPTS)
 tests_fuzz_fuzz_callbacks_LDFLAGS = $(FUZZ_LINK_OPTS)

@@ -11,12 +11,14 @@
  * protocol ends every macro and argument at its first NUL.
  */
 #include <setjmp.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -237,7 +239,8 @@ test_nul(void **state)
 {
 	static const char s1[] = "<alice@example.com>\0<bob@evil.example>";
 	static const char s2[] = "<alice\0@example.com>";
-	struct facts f = {"alice", s1, sizeof(s1) - 1, false, "mail1"};
+	struct facts f = {.login = "alice", .sender = s1,
+			  .sender_len = sizeof(s1) - 1, .mta_name = "mail1"};
 	struct verdict v;
 
 	(void)state;
@@ -399,6 +402,100 @@ test_unknown_verb(void **state)
 	origin_milter_desc.xxfi_close(&ctx);
 }
 
+/* A 10 KB queue id (the `i' macro) with a refusal archived at end of
+ * data: the copy is written under a generated id, its header block is the
+ * six lines it should be and nothing else (no stack bytes), and the file
+ * name stays inside the archive folder. */
+static void
+test_long_queue_id_archive(void **state)
+{
+	static struct smfi_str ctx;
+	char text[2048], path[1024], err[1024], adir[600], line[4096];
+	char *qid = malloc(10241);
+	char *argv[2] = {"<bob@example.com>", NULL};
+	struct config *ac;
+	struct sockaddr_in sin;
+	unsigned long pf[4];
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	(void)state;
+	assert_non_null(qid);
+	memset(qid, 'Q', 10240);
+	qid[10240] = '\0';
+	memcpy(qid, "../x/", 5);
+	snprintf(adir, sizeof(adir), "%s/archive", dir);
+	assert_int_equal(mkdir(adir, 0700), 0);
+	snprintf(text, sizeof(text),
+		 "socket = \"unix:%s/sock\"\nuser = \"\"\npid_file = \"\"\n"
+		 "server_name = \"mail1\"\nlocal_domains = {\"example.com\"}\n"
+		 "directory = \"file\"\naccounts_file = \"%s/accounts\"\n"
+		 "archive = \"%s\"\npolicy {\n reject_stage = \"data\"\n}\n",
+		 dir, dir, adir);
+	put("archive.conf", text);
+	snprintf(path, sizeof(path), "%s/archive.conf", dir);
+	ac = config_load(path, true, err, sizeof(err));
+	assert_non_null(ac);
+	snapshot_set(config_ref(ac));
+
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(origin_milter_desc.xxfi_negotiate(&ctx, 0x1ff,
+		0x1fffff, 0, 0, &pf[0], &pf[1], &pf[2], &pf[3]),
+		SMFIS_CONTINUE);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.10", &sin.sin_addr);
+	fake_macro(&ctx, "j", "mail1.example.com");
+	origin_milter_desc.xxfi_connect(&ctx, "client.example",
+					(_SOCK_ADDR *)&sin);
+	fake_macro(&ctx, "{auth_authen}", "alice");
+	fake_macro(&ctx, "i", qid);
+	assert_int_equal(origin_milter_desc.xxfi_envfrom(&ctx, argv),
+			 SMFIS_CONTINUE);
+	origin_milter_desc.xxfi_header(&ctx, "From", "<bob@example.com>");
+	origin_milter_desc.xxfi_body(&ctx, (unsigned char *)"body\r\n", 6);
+	assert_int_equal(origin_milter_desc.xxfi_eom(&ctx), SMFIS_REJECT);
+	origin_milter_desc.xxfi_close(&ctx);
+	snapshot_set(config_ref(cfg));
+	config_unref(ac);
+
+	d = opendir(adir);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		FILE *f;
+		int lines = 0;
+		size_t len;
+		if (de->d_name[0] == '.')
+			continue;
+		found++;
+		assert_true(strlen(de->d_name) < 80);
+		assert_non_null(strstr(de->d_name, "-OM"));
+		snprintf(path, sizeof(path), "%s/%s", adir, de->d_name);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f) != NULL) {
+			len = strlen(line);
+			for (size_t i = 0; i < len; i++)
+				assert_true((line[i] >= 0x20 && line[i] < 0x7f) ||
+					    line[i] == '\r' || line[i] == '\n');
+			if (++lines <= 6)
+				assert_int_equal(strncmp(line, "X-Origin-Milter-", 16), 0);
+			else if (lines == 7)
+				assert_string_equal(line, "From: <bob@example.com>\r\n");
+			assert_null(strstr(line, "QQQQ"));
+		}
+		fclose(f);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(adir);
+	snprintf(path, sizeof(path), "%s/archive.conf", dir);
+	unlink(path);
+	free(qid);
+	assert_int_equal(found, 1);
+}
+
 int
 main(void)
 {
@@ -414,6 +511,7 @@ main(void)
 		cmocka_unit_test(test_case),
 		cmocka_unit_test(test_source_routes),
 		cmocka_unit_test(test_unknown_verb),
+		cmocka_unit_test(test_long_queue_id_archive),
 	};
 
 	return cmocka_run_group_tests_name("hostile", tests, setup, teardown);

@@ -18,6 +18,8 @@
 --   MTAV    the v macro at connect (Sendmail: "8.17.1"), default none
 --   AUTHTYPE {auth_type} at MAIL when LOGIN is "" (an MTA that passes
 --           {auth_type} but not {auth_authen})
+--   QID     the `i' macro (default 4XQID1)
+--   BODYREP how many times the body's lines are sent (default 1)
 -- Exits non-zero (error()) on any mismatch, naming it.
 
 local function fail(what)
@@ -26,6 +28,15 @@ end
 
 local want = { accept = SMFIR_ACCEPT, continue = SMFIR_CONTINUE,
                reply = SMFIR_REPLYCODE }
+
+-- a parameter that may be unset, or its default
+local function param(name, default)
+  local v = _G[name]
+  if v == nil or v == "" then return default end
+  return v
+end
+local qid = param("QID", "4XQID1")
+local bodyrep = tonumber(param("BODYREP", "1"))
 
 -- check the reply to a step
 local function check(step, expected)
@@ -62,11 +73,11 @@ end
 
 if LOGIN ~= "" then
   mt.macro(conn, SMFIC_MAIL, "{auth_authen}", LOGIN, "{auth_type}", "PLAIN",
-           "i", "4XQID1")
+           "i", qid)
 elseif opt(AUTHTYPE) then
-  mt.macro(conn, SMFIC_MAIL, "{auth_type}", AUTHTYPE, "i", "4XQID1")
+  mt.macro(conn, SMFIC_MAIL, "{auth_type}", AUTHTYPE, "i", qid)
 else
-  mt.macro(conn, SMFIC_MAIL, "i", "4XQID1")
+  mt.macro(conn, SMFIC_MAIL, "i", qid)
 end
 if mt.mailfrom(conn, SENDER) ~= nil then fail("mailfrom send") end
 if AT == "mail" then
@@ -107,7 +118,9 @@ if not mt.test_option(conn, SMFIP_NOHDRS) then
 end
 if not mt.test_option(conn, SMFIP_NOEOH) then mt.eoh(conn) end
 if not mt.test_option(conn, SMFIP_NOBODY) then
-  mt.bodystring(conn, "line one\r\n.dot line\r\nlast line\r\n")
+  for i = 1, bodyrep do
+    mt.bodystring(conn, "line one\r\n.dot line\r\nlast line\r\n")
+  end
 end
 if mt.eom(conn) ~= nil then fail("eom send") end
 check("EOM", want[EXPECT])

@@ -17,7 +17,8 @@ check_PROGRAMS += tests/fuzz/replay_address tests/fuzz/replay_identity \
 TESTS += tests/fuzz/replay.sh tests/fuzz/oracle_replay
 check_PROGRAMS += tests/fuzz/oracle_replay
 # the daemon's side of the oracle: the real callbacks and what they call
-CALLBACKS_SRC = milter/callbacks.c milter/log.c milter/snapshot.c \
+CALLBACKS_SRC = milter/callbacks.c milter/judge.c milter/queue_id.c \
+	milter/log.c milter/snapshot.c \
 	milter/stats.c milter/report.c milter/evidence.c
 ORACLE_SRC = tests/fuzz/fuzz_oracle.c tests/fuzz/fuzz_oracle.h \
 	tests/fuzz/oracle_model.c tests/fuzz/oracle_model.h \

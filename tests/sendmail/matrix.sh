@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-tap_plan 32
+tap_plan 35
 
 RCPT=root@example.net
 OK_RCPT="250 2.1.5 <$RCPT>... Recipient ok"
@@ -139,6 +139,23 @@ row "erin@other.org (full-address login) as her own" "$(accepted erin@other.org)
 
 OM_STAGE=data om_restart || tap_bail "filter restart (data)"
 row "data stage: not owner"     "$(at_end john@example.com "$NOT_OWNER")" alice john@example.com
+
+# a listener section selected by Sendmail's {daemon_name} (DaemonPortOptions
+# Name=MTA): that listener only reports, and adds the report header
+OM_STAGE=mail OM_MAIN_EXTRA='listener "mta" {
+  daemon_name = "MTA"
+  mode = "report"
+  report_header = true
+}' om_restart || tap_bail "filter restart (listener)"
+row "listener MTA in report mode: spoof accepted" "$(accepted john@example.com)" alice john@example.com
+tap_ok "listener MTA: logged as would_reject, listener=mta" om_log_wait \
+	'event=would_reject reason=not_owner login=alice .*sender=<john@example.com> .*check=not_owner listener=mta'
+OM_MAIN_EXTRA='listener "msa" {
+  daemon_name = "MSA"
+  mode = "report"
+}' om_restart || tap_bail "filter restart (other listener)"
+row "a listener for another daemon does not apply" "$(at_mail "$NOT_OWNER")" alice john@example.com
+OM_MAIN_EXTRA=
 
 OM_DIRECTORY=ldap OM_LDAP="  uri = {\"ldap://127.0.0.1:$(sm_free_port)\"}
   base = \"dc=example,dc=com\"

@@ -8,7 +8,10 @@
  * any policy.conf options ("backend=file|ldap" limits a row to one
  * backend, for what only one can express). Each row and backend is
  * loaded through config_load() and judged by decide(), as the daemon does.
- * Prints TAP.
+ * Options "From=VALUE" and "Sender=VALUE" (header-from.table) add message
+ * headers, judged after an accepted envelope by header_from_check() as
+ * check_header_from does; in VALUE, \s is a blank, \t a TAB, \n a LF, \r
+ * a CR and \\ a backslash (folds as the MTA passes them). Prints TAP.
  *
  *   ownership-test TABLE FIXTURE_DIR
  */
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "header_from.h"
 
 #define MAX_OPTS 32
 #define MAX_ROWS 1024
@@ -192,6 +196,13 @@ base_opts(const char *backend, const struct row *r, char **opts)
 	return n;
 }
 
+/* A header option: "From=..." or "Sender=..." (not a policy.conf key). */
+static bool
+header_opt(const char *o)
+{
+	return strncmp(o, "From=", 5) == 0 || strncmp(o, "Sender=", 7) == 0;
+}
+
 /* Write policy.conf for one row and backend; its path. */
 static const char *
 write_conf(const char *backend, const struct row *r)
@@ -204,7 +215,8 @@ write_conf(const char *backend, const struct row *r)
 	FILE *f;
 
 	for (size_t i = 0; i < r->nopts; i++)
-		if (strncmp(r->opts[i], "backend=", 8) != 0)
+		if (strncmp(r->opts[i], "backend=", 8) != 0 &&
+		    !header_opt(r->opts[i]))
 			opts[n++] = r->opts[i];
 	snprintf(path, sizeof(path), "%s/policy.conf", tmpdir);
 	f = fopen(path, "w");
@@ -216,6 +228,46 @@ write_conf(const char *backend, const struct row *r)
 		put_section(f, sections[s], opts, n);
 	fclose(f);
 	return path;
+}
+
+/* Judge the row's From:/Sender: options as check_header_from does, if
+ * the envelope was accepted for an authenticated login. */
+static void
+check_headers(const struct config *c, const struct row *r,
+	      const struct facts *f, struct verdict *v)
+{
+	struct hdr_from_set set;
+	struct verdict hv;
+	char value[2048];
+
+	memset(&set, 0, sizeof(set));
+	for (size_t i = 0; i < r->nopts; i++) {
+		const char *o = r->opts[i], *eq = strchr(o, '=');
+		size_t n = 0;
+		if (!header_opt(o))
+			continue;
+		for (const char *p = eq + 1; *p && n + 1 < sizeof(value); p++) {
+			if (*p == '\\' && p[1] != '\0') {
+				p++;
+				value[n++] = *p == 's'	 ? ' '
+					     : *p == 't' ? '\t'
+					     : *p == 'n' ? '\n'
+					     : *p == 'r' ? '\r'
+							 : *p;
+			} else {
+				value[n++] = *p;
+			}
+		}
+		value[n] = '\0';
+		char name[8];
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - o), o);
+		header_from_collect(&set, name, value);
+	}
+	if (header_from_any(&set) && v->action == ACT_ACCEPT &&
+	    f->login[0] != '\0' &&
+	    header_from_check(&c->policy, c->dir, f, &set, &hv) != 0)
+		*v = hv;
+	header_from_free(&set);
 }
 
 /* Does the row run against this backend ("backend=NAME" limits it)? */
@@ -258,6 +310,7 @@ run_row(const char *backend, const struct row *r)
 		f.login_xtext = policy_login_is_xtext(&c->policy, NULL);
 		f.sender_len = strlen(f.sender);
 		decide(&c->policy, c->dir, &f, &v);
+		check_headers(c, r, &f, &v);
 		snprintf(got, sizeof(got), "%s/%s", action_name(v.action),
 			 reason_name(v.reason));
 	}

@@ -9,6 +9,8 @@
 #
 #   tests/sanitize.sh [WORKDIR]        (default $TMPDIR/om-sanitize)
 #   SANITIZE_ONLY="asan valgrind tsan" selects parts.
+#   TSAN_SYMBOLIZE=0 runs the TSan part without a symbolizer (as on a
+#   machine without llvm-symbolizer); the verdict must not change.
 #
 # Reports are written to WORKDIR/reports/ (ASan/UBSan/TSan log_path, one
 # file per process) and WORKDIR/reports/vg.* (valgrind), so a report from a
@@ -57,7 +59,7 @@ build() {
 reports() { ls "$R/$1".* 2>/dev/null; }
 
 mkdir -p "$R" "$W/run"
-rm -f "$R"/*
+rm -rf "$R"/*
 # Leaks in test tools (not in the product), reported to their owners;
 # remove a line once its leak is fixed.
 cat > "$W/lsan.supp" <<'SUPP'
@@ -71,22 +73,20 @@ SUPP
 export ASAN_OPTIONS="log_path=$R/asan:detect_leaks=1:fast_unwind_on_malloc=0"
 export LSAN_OPTIONS="suppressions=$W/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="log_path=$R/ubsan:print_stacktrace=1:halt_on_error=1"
-# libmilter 8.17.1 (uninstrumented) at shutdown, when smfi_main() returns:
-# mi_listener() and an exit handler destroy mutexes that its closener and
-# signal threads still lock (races; mi_stop_milters unlocking a destroyed
-# mutex), and the signal thread of mi_control_startup is never joined.
-# Nothing of ours is in those stacks; a race in our callbacks never has
-# these frames.
-cat > "$W/tsan.supp" <<'SUPP'
-race:mi_closener
-race:mi_listener
-race:cxa_at_exit_wrapper
-mutex:mi_stop_milters
-thread:mi_control_startup
-SUPP
-export TSAN_OPTIONS="log_path=$R/tsan:halt_on_error=0:second_deadlock_stack=1:suppressions=$W/tsan.supp"
+# libmilter 8.17.1 (uninstrumented) at shutdown, when smfi_main() returns,
+# destroys mutexes its closener and signal threads still use, and never
+# joins its signal thread. Those reports are set aside by module, not
+# suppressed by function name (a name needs a symbolizer, and a fresh
+# machine has none): tests/sanitize/tsan-reports.awk counts every report
+# that names a module of ours, and sets aside one that names only
+# libmilter, the TSan runtime, libc and the loader. Why not TSan's own
+# suppressions (race:libmilter.so, called_from_lib:libmilter.so): see
+# there. The race canary below proves the rule live on each run.
+TSAN_BASE="halt_on_error=0:second_deadlock_stack=1${TSAN_SYMBOLIZE:+:symbolize=$TSAN_SYMBOLIZE}"
+export TSAN_OPTIONS="log_path=$R/tsan:$TSAN_BASE"
+CLASSIFY="$SRC/tests/sanitize/tsan-reports.awk"
 
-echo "1..14"
+echo "1..16"
 start=$(date +%s)
 
 # under_valgrind NAME SCRIPT LABEL - run a test script whose filter is the
@@ -209,10 +209,45 @@ load() {
 	wait "$FPID" 2>/dev/null
 }
 
+# canary SYMBOLIZE: the race canary (tests/sanitize/race-canary.c) under
+# load, stopped as the filter is, its reports in a folder of their own:
+# its callback's race must be counted as ours, whatever the symbolizer
+# does, and nothing else of ours may show. libmilter's own reports may
+# come or not (a race at shutdown); they are counted, not required.
+canary() {
+	local sym=$1 d=$W/run/canary$1 cr=$R/canary$1 pid counts races
+	mkdir -p "$d" "$cr"
+	printf 'alice alice@example.com accept\n- bob@example.com accept\n' > "$d/work"
+	TSAN_OPTIONS="log_path=$cr/tsan:halt_on_error=0:symbolize=$sym" \
+		"$W/tsan/tests/sanitize/race-canary" "unix:$d/c.sock" > "$d/log" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	for i in $(seq 1 300); do [ -S "$d/c.sock" ] && break; sleep 0.1; done
+	"$W/tsan/tests/bench/mgen" -s "unix:$d/c.sock" -c 8 -m 3 -d 3 -t 20 \
+		-w "$d/work" > "$d/mgen.out" 2>&1
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	counts=$(cat /dev/null "$cr"/tsan.* 2>/dev/null | awk -f "$CLASSIFY")
+	# the reports counted as ours that are the canary's race
+	races=$(cat /dev/null "$cr"/tsan.* 2>/dev/null |
+		awk -v show=ours -f "$CLASSIFY" |
+		awk '/^WARNING/ { r++ } /\(race-canary\+0x/ && !seen[r]++ { c++ }
+		     END { print c + 0 }')
+	if [ "$races" -ge 1 ] && [ "${counts%% *}" = "ours=$races" ]; then
+		ok "TSan canary, symbolize=$sym: its callback race is counted ($counts)"
+	else
+		notok "TSan canary, symbolize=$sym: $counts, canary races $races"
+		tail -3 "$d/mgen.out" | sed 's/^/# /'
+		cat /dev/null "$cr"/tsan.* | head -40 | sed 's/^/# /'
+	fi
+}
+
 if wants tsan; then
 	if build "$W/tsan" --enable-tsan &&
-	   (cd "$W/tsan" && make -j"$JOBS" tests/ldap/dir-ldap-test) >> "$W/tsan/build.log" 2>&1; then
-		ok "TSan build"
+	   (cd "$W/tsan" && make -j"$JOBS" tests/ldap/dir-ldap-test \
+		tests/sanitize/race-canary) >> "$W/tsan/build.log" 2>&1 &&
+	   ldd "$W/tsan/origin-milter" | grep -q 'libtsan\.so'; then
+		ok "TSan build (runtime shared: reports name their modules)"
 		(cd "$W/tsan" && timeout 400 make check TESTS="tests/milter/protocol.sh tests/ldap/dir-ldap.sh") \
 			> "$W/tsan/check.log" 2>&1
 		rc=$?
@@ -274,20 +309,28 @@ WL
 		else
 			notok "TSan: slapd starts: $(tail -3 "$d/slapd.log")"
 		fi
+		for sym in 0 1; do canary "$sym"; done
 		f=$(reports tsan)
-		if [ -z "$f" ]; then ok "no ThreadSanitizer report"
-		else notok "ThreadSanitizer reports: $(echo $f | wc -w)"; show $f; fi
+		counts=$(cat /dev/null $f | awk -f "$CLASSIFY")
+		if [ "${counts%% *}" = "ours=0" ]; then
+			ok "no ThreadSanitizer report of ours ($counts: libmilter's own set aside)"
+		else
+			notok "ThreadSanitizer reports: $counts"
+			cat $f | awk -v show=ours -f "$CLASSIFY" | head -80 | sed 's/^/# /'
+		fi
 	else
 		notok "TSan build"; tail -20 "$W/tsan/build.log" | sed 's/^/# /'
-		for i in 1 2 3 4; do notok "TSan part (no build)"; done
+		for i in 1 2 3 4 5 6; do notok "TSan part (no build)"; done
 	fi
 else
-	for i in 1 2 3 4 5; do ok "# SKIP tsan part not selected"; done
+	for i in 1 2 3 4 5 6 7; do ok "# SKIP tsan part not selected"; done
 fi
 
-# totals: asan 3 + valgrind 4 + tsan 5 = 12; 2 summary lines below
-f=$(reports asan; reports ubsan; reports tsan)
-if [ -z "$f" ]; then ok "no sanitizer report at all"; else notok "sanitizer reports in $R"; fi
+# totals: asan 3 + valgrind 4 + tsan 7 = 14; 2 summary lines below
+f=$(reports asan; reports ubsan)
+ours=$(cat /dev/null $(reports tsan) | awk -f "$CLASSIFY")
+if [ -z "$f" ] && [ "${ours%% *}" = "ours=0" ]; then ok "no sanitizer report at all"
+else notok "sanitizer reports in $R"; fi
 # the time is reported, not asserted: a slow machine is not a defect
 echo "# sanitize: finished in $(( $(date +%s) - start )) s"
 if [ $failed -eq 0 ]; then ok "sanitize: all parts green"

@@ -20,6 +20,7 @@
 #include "autoconf.h"
 #include "config.h"
 #include "daemon.h"
+#include "dir_reaper.h"
 #include "evidence.h"
 #include "explain.h"
 #include "log.h"
@@ -117,7 +118,8 @@ run(const char *cfgpath, const char *sock, bool foreground)
 		start_failed(err);
 		return EX_OSERR;
 	}
-	if (signals_start(cfgpath) != 0 || evidence_start() != 0) {
+	if (dir_reaper_start() != 0 || signals_start(cfgpath) != 0 ||
+	    evidence_start() != 0) {
 		start_failed("cannot start threads");
 		return EX_OSERR;
 	}
@@ -131,6 +133,7 @@ run(const char *cfgpath, const char *sock, bool foreground)
 		log_event(LOG_WARNING, "pid_file", "path=%s note=\"not removed\"",
 			  pid_file);
 	snapshot_set(NULL);
+	dir_reaper_stop(); /* the old directories are destroyed by now */
 	return rc == MI_SUCCESS ? 0 : EX_SOFTWARE;
 }
 

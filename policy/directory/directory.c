@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dir_reaper.h"
 #include "directory.h"
 #include "normalize.h"
 
@@ -51,10 +52,12 @@ dir_release(struct directory *d, struct dir_lookup *l)
 	l->acct = NULL;
 }
 
+/* Destroy a directory: on the reaper thread while it runs (a callback's
+ * last release must not wait for LDAP unbinds), else at once. */
 void
 dir_destroy(struct directory *d)
 {
-	if (d != NULL)
+	if (d != NULL && !dir_reaper_take(d))
 		d->ops->destroy(d);
 }
 

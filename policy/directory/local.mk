@@ -3,6 +3,7 @@
 # policy/directory/ldap/local.mk.
 libpolicy_a_SOURCES += \
 	policy/directory/directory.c policy/directory/directory.h \
+	policy/directory/dir_reaper.c policy/directory/dir_reaper.h \
 	policy/directory/dir_file.c policy/directory/dir_file.h \
 	policy/directory/dir_postfix_map.c policy/directory/dir_postfix_map.h
 

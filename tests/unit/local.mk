@@ -11,7 +11,8 @@ UNIT_TESTS = \
 	tests/unit/test_dir_postfix_map \
 	tests/unit/test_header_from \
 	tests/unit/test_config \
-	tests/unit/test_cache
+	tests/unit/test_cache \
+	tests/unit/test_dir_reaper
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -42,4 +43,7 @@ tests_unit_test_config_LDADD = $(CMOCKA_LIBS) $(CONF_LIBS) $(POLICY_LIBS)
 tests_unit_test_cache_SOURCES = tests/unit/test_cache.c
 tests_unit_test_cache_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_cache_LDADD = $(CMOCKA_LIBS) libdirldap.a $(POLICY_LIBS) -lpthread
+tests_unit_test_dir_reaper_SOURCES = tests/unit/test_dir_reaper.c
+tests_unit_test_dir_reaper_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dir_reaper_LDADD = $(UNIT_LIBS) -lpthread
 EXTRA_DIST += tests/unit/data

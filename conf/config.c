@@ -19,6 +19,7 @@
 
 #include <confuse.h>
 
+#include "conf_check.h"
 #include "conf_text.h"
 #include "config.h"
 #include "socket_spec.h"
@@ -26,6 +27,7 @@
 #include "dir_ldap.h"
 #include "dir_postfix_map.h"
 #include "ldap_conf.h"
+#include "ldap_opts.h"
 #include "textutil.h"
 
 #define MSG_MAX 1024
@@ -438,67 +440,54 @@ v_reply(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
-/* A non-negative integer within [lo, hi]. */
-static int
-check_range(cfg_t *cfg, cfg_opt_t *opt, long lo, long hi)
-{
-	long v = cfg_opt_getnint(opt, 0);
-
-	if (v >= lo && v <= hi)
-		return 0;
-	cfg_error(cfg, "%s = %ld: must be between %ld and %ld", opt->name, v,
-		  lo, hi);
-	return -1;
-}
-
 static int
 v_umask(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 0, 0777);
+	return conf_check_range(cfg, opt, 0, 0777);
 }
 
 static int
 v_local_max(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 1, ADDR_BUF / 2);
+	return conf_check_range(cfg, opt, 1, ADDR_BUF / 2);
 }
 
 static int
 v_domain_max(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 1, ADDR_BUF - 1);
+	return conf_check_range(cfg, opt, 1, ADDR_BUF - 1);
 }
 
 static int
 v_path_max(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 3, ADDR_BUF);
+	return conf_check_range(cfg, opt, 3, ADDR_BUF);
 }
 
 static int
 v_login_max(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 1, LOGIN_MAX);
+	return conf_check_range(cfg, opt, 1, LOGIN_MAX);
 }
 
 static int
 v_interval(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 1, 86400);
+	return conf_check_range(cfg, opt, 1, 86400);
 }
 
 /* Archive bounds: 0 (no bound) up to what fits in 32 bits. */
 static int
 v_archive_bound(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 0, 2147483647);
+	return conf_check_range(cfg, opt, 0, 2147483647);
 }
 
 /* Free space to keep on the archive's file system, in percent. */
 static int
 v_percent(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 0, 100);
+	return conf_check_range(cfg, opt, 0, 100);
 }
 
 /* Sub-address delimiters: a set of '+' and '-' ("" = none). Others ('.',
@@ -1057,7 +1046,7 @@ open_directory(struct config *c, cfg_t *cfg, char *err, size_t errsz)
 	if (lo == NULL)
 		return -1;
 	c->dir = dir_ldap_create(lo, &c->policy.norm, err, errsz);
-	ldap_opts_free(lo);
+	ldap_opts_release(lo);
 	return c->dir ? 0 : -1;
 }
 
@@ -1069,7 +1058,7 @@ check_ldap(cfg_t *cfg, char *err, size_t errsz)
 						  errsz);
 	if (lo == NULL)
 		return -1;
-	ldap_opts_free(lo);
+	ldap_opts_release(lo);
 	return 0;
 }
 

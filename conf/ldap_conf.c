@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conf_check.h"
 #include "dir_ldap.h"
 #include "ldap_conf.h"
 #include "ldap_filter.h"
@@ -202,37 +203,25 @@ check_timeout(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
-/* An integer option within [lo, hi]. */
-static int
-check_range(cfg_t *cfg, cfg_opt_t *opt, long lo, long hi)
-{
-	long v = cfg_opt_getnint(opt, 0);
-	if (v >= lo && v <= hi)
-		return 0;
-	cfg_error(cfg, "ldap: %s %ld must be between %ld and %ld",
-		  cfg_opt_name(opt), v, lo, hi);
-	return -1;
-}
-
 /* pool_size 1..64. */
 static int
 check_pool(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 1, 64);
+	return conf_check_range(cfg, opt, 1, 64);
 }
 
 /* TTLs and grace: 0 .. one day. */
 static int
 check_seconds(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 0, 86400);
+	return conf_check_range(cfg, opt, 0, 86400);
 }
 
 /* cache_size 0 .. 10 million. */
 static int
 check_cache_size(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return check_range(cfg, opt, 0, 10000000);
+	return conf_check_range(cfg, opt, 0, 10000000);
 }
 
 /* Install the validators. */
@@ -400,13 +389,6 @@ ldap_opts_from_cfg(cfg_t *sec, char *err, size_t errsz)
 		goto fail;
 	return o;
 fail:
-	ldap_opts_free(o);
-	return NULL;
-}
-
-/* Free options made by ldap_opts_from_cfg. */
-void
-ldap_opts_free(struct ldap_opts *o)
-{
 	ldap_opts_release(o);
+	return NULL;
 }

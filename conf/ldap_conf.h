@@ -18,9 +18,9 @@ void ldap_conf_set_validators(cfg_t *cfg);
 struct ldap_opts; /* defined in policy/directory/ldap/dir_ldap.h */
 
 /* Options from a parsed "ldap" section; NULL with a message on error
- * (e.g. an unreadable bind_password_file). */
+ * (e.g. an unreadable bind_password_file). Free with ldap_opts_release
+ * (ldap_opts.h). */
 struct ldap_opts *ldap_opts_from_cfg(cfg_t *ldap_sec, char *err,
 				     size_t errsz);
-void ldap_opts_free(struct ldap_opts *o);
 
 #endif

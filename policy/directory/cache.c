@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "strmap.h"
 
 struct entry {
 	struct entry *hnext;       /* hash chain */
@@ -50,7 +51,7 @@ struct cache {
 static _Atomic long clock_shift;
 
 /* Monotonic seconds, plus the test shift. */
-time_t
+static time_t
 cache_now(void)
 {
 	struct timespec ts;
@@ -76,7 +77,7 @@ cache_val_init(struct cache_val *v, enum cache_kind kind,
 }
 
 /* Take a reference. */
-struct cache_val *
+static struct cache_val *
 cache_val_get(struct cache_val *v)
 {
 	atomic_fetch_add(&v->refs, 1);
@@ -91,14 +92,11 @@ cache_val_put(struct cache_val *v)
 		v->free(v);
 }
 
-/* FNV-1a hash of a key. */
+/* The table hash of a key: strmap's, the one hash of the project. */
 static size_t
 hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)h;
+	return (size_t)strmap_hash(s);
 }
 
 /* Set up one shard for size entries; 0 or -1. */
@@ -407,7 +405,7 @@ shard_clear(struct shard *c)
 }
 
 /* Drop every idle entry. */
-void
+static void
 cache_clear(struct cache *c)
 {
 	if (c == NULL)

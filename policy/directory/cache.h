@@ -55,8 +55,7 @@ void cache_free(struct cache *c);
 /* Initialise a value's header with one reference. */
 void cache_val_init(struct cache_val *v, enum cache_kind kind,
 		    void (*freefn)(struct cache_val *));
-/* Take another reference / give one back. */
-struct cache_val *cache_val_get(struct cache_val *v);
+/* Give a reference back (the last one frees the value). */
 void cache_val_put(struct cache_val *v);
 
 /* The answer for key: cached, or fetched once. Returns a reference, or
@@ -67,14 +66,10 @@ struct cache_val *cache_lookup(struct cache *c, const char *key,
 			       const struct timespec *deadline,
 			       struct cache_info *info);
 
-/* Drop every entry. */
-void cache_clear(struct cache *c);
-
 /* One line of statistics. */
 void cache_stats(struct cache *c, char *buf, size_t size);
 
-/* Seconds on the monotonic clock (tests may shift it). */
-time_t cache_now(void);
+/* Move the cache's monotonic clock forward (tests of expiry only). */
 void cache_test_shift_clock(time_t seconds);
 
 #endif

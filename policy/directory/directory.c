@@ -117,20 +117,3 @@ dir_account_delegates_to(const struct dir_account *acct,
 			return true;
 	return false;
 }
-
-/* Stable name of a status. */
-const char *
-dir_status_name(enum dir_status st)
-{
-	switch (st) {
-	case DIR_OK:
-		return "ok";
-	case DIR_NOTFOUND:
-		return "not_found";
-	case DIR_AMBIGUOUS:
-		return "ambiguous";
-	case DIR_ERROR:
-		return "error";
-	}
-	return "unknown";
-}

@@ -115,6 +115,4 @@ size_t dir_owner_keys(const char *key, const char *delims,
 bool dir_account_delegates_to(const struct dir_account *acct,
 			      const char *delegate_id);
 
-const char *dir_status_name(enum dir_status st);
-
 #endif

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <ldap.h>
 
 #include "cache.h"
 #include "dir_ldap.h"
@@ -51,7 +52,18 @@ env(const char *name)
 static void
 openldap_opts(struct ldap_opts *o)
 {
-	ldap_opts_defaults(o);
+	/* the ldap section's defaults (conf/ldap_conf.c) this test relies on */
+	memset(o, 0, sizeof(*o));
+	o->scope = LDAP_SCOPE_SUBTREE;
+	o->account_filter = "(&(objectClass=inetOrgPerson)(uid=%u))";
+	o->name_attr = "uid";
+	o->home_attr = "mailHost";
+	o->member_attr = "member";
+	o->pool_size = 4;
+	o->cache_ttl = 300;
+	o->negative_cache_ttl = 60;
+	o->cache_size = 10000;
+	o->retry_after = 30;
 	uris[0] = (char *)env("SLAPD_URI");
 	o->uris = uris;
 	o->nuris = 1;
@@ -455,8 +467,8 @@ test_injection(void **state)
 	struct directory *d = make_dir(&o);
 	for (size_t i = 0; i < sizeof(evil) / sizeof(evil[0]); i++) {
 		if (raw_account(d, evil[i], &l) != DIR_NOTFOUND)
-			fail_msg("login '%s' gave %s", evil[i],
-				 dir_status_name(l.status));
+			fail_msg("login '%s' gave status %d", evil[i],
+				 (int)l.status);
 	}
 	dir_find_owner(d, "*@example.com", &l);
 	assert_int_equal(l.status, DIR_NOTFOUND);
@@ -834,7 +846,7 @@ test_binds(void **state)
 	o.bind = LDAP_BIND_EXTERNAL;
 	struct directory *d = make_dir(&o);
 	if (account(d, "alice", &l) != DIR_OK)
-		fail_msg("EXTERNAL: %s %s", dir_status_name(l.status),
+		fail_msg("EXTERNAL: status %d %s", (int)l.status,
 			 l.trace.error);
 	assert_string_equal(l.trace.source, env("SLAPD_LDAPI_URI"));
 	dir_release(d, &l);

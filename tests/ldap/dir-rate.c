@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <ldap.h>
+
 #include "dir_ldap.h"
 #include "directory.h"
 #include "identity.h"
@@ -96,7 +98,18 @@ main(int argc, char **argv)
 	unsigned threads = (unsigned)atoi(argv[6]);
 	if (threads < 1 || threads > 64 || count < threads)
 		return 2;
-	ldap_opts_defaults(&o);
+	/* the ldap section's defaults (conf/ldap_conf.c) this tool relies on */
+	memset(&o, 0, sizeof(o));
+	o.scope = LDAP_SCOPE_SUBTREE;
+	o.account_filter = "(&(objectClass=inetOrgPerson)(uid=%u))";
+	o.name_attr = "uid";
+	o.home_attr = "mailHost";
+	o.member_attr = "member";
+	o.pool_size = 4;
+	o.cache_ttl = 300;
+	o.negative_cache_ttl = 60;
+	o.cache_size = 10000;
+	o.retry_after = 30;
 	o.uris = uris;
 	o.nuris = 1;
 	o.bind = LDAP_BIND_SIMPLE;

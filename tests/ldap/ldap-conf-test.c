@@ -16,6 +16,7 @@
 
 #include "dir_ldap.h"
 #include "ldap_conf.h"
+#include "ldap_opts.h"
 
 static char errbuf[1024];
 static char dirname_[64];
@@ -106,7 +107,7 @@ test_defaults(void **state)
 	assert_int_equal(o->negative_cache_ttl, 60);
 	assert_int_equal(o->stale_grace, 0);
 	assert_null(o->mailbox_filter);
-	ldap_opts_free(o);
+	ldap_opts_release(o);
 	cfg_free(cfg);
 }
 
@@ -162,7 +163,7 @@ test_ad_profile(void **state)
 	assert_non_null(d);
 	assert_true(t1.tv_sec - t0.tv_sec < 1); /* no server contacted */
 	dir_destroy(d);
-	ldap_opts_free(o);
+	ldap_opts_release(o);
 	cfg_free(cfg);
 }
 
@@ -179,7 +180,7 @@ test_binds(void **state)
 						 err, sizeof(err));
 	assert_non_null(o);
 	assert_int_equal(o->bind, LDAP_BIND_EXTERNAL);
-	ldap_opts_free(o);
+	ldap_opts_release(o);
 	cfg_free(cfg);
 	cfg = parse("ldap {\n uri = {\"ldap://h\"}\n base = \"dc=x\"\n"
 		    " bind_dn = \"cn=m\"\n"

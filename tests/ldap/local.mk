@@ -10,7 +10,7 @@ tests_ldap_dir_ldap_test_LDADD = $(LDAPTEST_LIBS) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/ldap/ldap-conf-test
 tests_ldap_ldap_conf_test_SOURCES = tests/ldap/ldap-conf-test.c
 tests_ldap_ldap_conf_test_CFLAGS = $(LDAPTEST_CFLAGS)
-tests_ldap_ldap_conf_test_LDADD = $(LDAPTEST_LIBS) $(CMOCKA_LIBS)
+tests_ldap_ldap_conf_test_LDADD = libconf.a $(LDAPTEST_LIBS) $(CMOCKA_LIBS)
 
 TESTS += tests/ldap/dir-ldap.sh tests/ldap/ldap-conf-test
 

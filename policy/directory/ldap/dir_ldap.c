@@ -51,7 +51,7 @@ global_init(void)
 }
 
 /* Set libldap's global options once per process. */
-void
+static void
 dir_ldap_global_init(void)
 {
 	pthread_once(&global_once, global_init);

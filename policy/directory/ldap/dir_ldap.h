@@ -52,10 +52,6 @@ struct ldap_opts {
 	unsigned retry_after;     /* seconds a failed server goes last */
 };
 
-/* Set libldap's global options; once per process, before threads start
- * (dir_ldap_create calls it too). */
-void dir_ldap_global_init(void);
-
 struct directory *dir_ldap_create(const struct ldap_opts *o,
 				  const struct norm_opts *norm, char *err,
 				  size_t errsz);

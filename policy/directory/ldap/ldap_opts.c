@@ -1,29 +1,11 @@
 /*
- * ldap_opts.c - defaults, deep copy and release of the LDAP options.
+ * ldap_opts.c - deep copy and release of the LDAP options.
  */
 #include <ldap.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ldap_opts.h"
-
-/* The OpenLDAP profile's defaults (pointers to constants, not owned). */
-void
-ldap_opts_defaults(struct ldap_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->scope = LDAP_SCOPE_SUBTREE;
-	o->account_filter = (char *)"(&(objectClass=inetOrgPerson)(uid=%u))";
-	o->name_attr = (char *)"uid";
-	o->home_attr = (char *)"mailHost";
-	o->member_attr = (char *)"member";
-	o->timeout = 5;
-	o->pool_size = 4;
-	o->cache_ttl = 300;
-	o->negative_cache_ttl = 60;
-	o->cache_size = 10000;
-	o->retry_after = 30;
-}
 
 /* strdup that keeps NULL. */
 static int
@@ -37,7 +19,7 @@ dup_str(char **dst, const char *src)
 }
 
 /* Copy a vector of n strings (NULL-terminated). */
-char **
+static char **
 strv_copy(char *const *v, size_t n)
 {
 	char **c = calloc(n + 1, sizeof(*c));

@@ -9,14 +9,11 @@
 
 #include "dir_ldap.h"
 
-/* Built-in defaults (OpenLDAP profile); strings are static until set. */
-void ldap_opts_defaults(struct ldap_opts *o);
 /* Deep copy; NULL when out of memory. */
 struct ldap_opts *ldap_opts_copy(const struct ldap_opts *o);
 /* Free a deep copy (or any options whose strings are all heap). */
 void ldap_opts_release(struct ldap_opts *o);
-/* A NULL-terminated heap vector of n copies of v; NULL on failure. */
-char **strv_copy(char *const *v, size_t n);
+/* Free a heap vector of n strings. */
 void strv_free(char **v, size_t n);
 
 #endif

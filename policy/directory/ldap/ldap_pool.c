@@ -44,7 +44,7 @@ deadline_after(struct timespec *d, double seconds)
 }
 
 /* Seconds until d (negative when passed). */
-double
+static double
 deadline_left(const struct timespec *d)
 {
 	struct timespec now;

@@ -49,6 +49,5 @@ void ldap_pool_stats(struct ldap_pool *p, char *buf, size_t size);
 
 /* Deadline helpers on CLOCK_MONOTONIC. */
 void deadline_after(struct timespec *d, double seconds);
-double deadline_left(const struct timespec *d);
 
 #endif

@@ -70,6 +70,18 @@ wait_log() {
 	done
 }
 
+# log_since BEFORE TEXT - the log, after its first BEFORE lines, holds TEXT
+# (a fixed string); polled for at most 30 s, as the line is written just
+# after the reply the MTA (miltertest) already has
+log_since() {
+	i=0
+	while ! tail -n +"$(($1 + 1))" "$T/filter.log" | grep -qF -- "$2"; do
+		[ $i -ge 300 ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 stop_filter() {
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
@@ -101,9 +113,7 @@ tcase() {
 		return
 	fi
 	if [ "$expect" = reply ] && [ "$at" != eom ]; then
-		sleep 0.05
-		if ! tail -n +"$((before + 1))" "$T/filter.log" |
-		    grep -qF "reply=\"$code $xcode $text\""; then
+		if ! log_since "$before" "reply=\"$code $xcode $text\""; then
 			not_ok "$name: log has no reply=\"$code $xcode $text\""
 			return
 		fi
@@ -219,7 +229,11 @@ chmod +x "$T/fake-sendmail"
 make_conf data false "s|^archive = .*|archive = \"$T/archive\"|;s|^notify = .*|notify = \"postmaster@example.com\"|;s|^sendmail_path = .*|sendmail_path = \"$T/fake-sendmail\"|;s|^stats_file = .*|stats_file = \"$T/om.prom\"|"
 start_filter || not_ok "filter starts (evidence)"
 tcase "archive: not owner refused at end of data" alice "<bob@example.com>" eom reply 554 5.7.1 "$NOT_OWNER"
-sleep 0.3
+i=0
+while [ -z "$(ls "$T"/archive/*.eml 2>/dev/null)" ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 f=$(ls "$T"/archive/*.eml 2>/dev/null | head -n 1)
 if [ -n "$f" ] && [ "$(stat -c %a "$f")" = 600 ]; then
 	ok "archive: refused message stored, mode 0600"
@@ -257,7 +271,14 @@ else
 	not_ok "notice: postmaster told To/From/Subject, host and account ($(cat "$T/notice.txt" 2>/dev/null | head -5))"
 fi
 kill -USR2 "$pid"
-sleep 0.5
+# the file is rewritten and the counters logged on SIGUSR2: poll for both
+i=0
+while ! grep -q 'origin_milter_decision_seconds_count 2' "$T/om.prom" 2>/dev/null &&
+    [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+wait_log "event=stats connections=" 1
 if grep -q 'origin_milter_verdicts_total{action="reject",reason="not_owner"} 1' "$T/om.prom" &&
     grep -q 'origin_milter_verdicts_total{action="accept",reason="owner"} 1' "$T/om.prom" &&
     grep -q 'origin_milter_decision_seconds_count 2' "$T/om.prom"; then
@@ -275,7 +296,11 @@ stop_filter
 # --- report-only mode (issue 12) ------------------------------------------------
 # logged NAME PATTERN - the log has a line matching PATTERN (extended regexp)
 logged() {
-	sleep 0.05
+	i=0
+	while ! grep -Eq "$2" "$T/filter.log" && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	if grep -Eq "$2" "$T/filter.log"; then ok "$1"; else
 		not_ok "$1: no log line matching $2"; fi
 }
@@ -379,7 +404,8 @@ tcase "OTHER\\alice (NT domain not listed) is not alice" 'OTHER\alice' "<alice@e
 tcase "alice@other.org (realm not listed) is not alice" 'alice@other.org' "<alice@example.com>" mail reply 554 5.7.1 "$NOT_OWNER"
 AUTHTYPE=PLAIN tcase "{auth_type} without {auth_authen}: 451" "" "<alice@example.com>" mail reply 451 4.7.1 "$TEMPFAIL_TEXT"
 AUTHTYPE=PLAIN tcase "... foreign sender: 451 too" "" "<someone@elsewhere.example>" mail reply 451 4.7.1 "$TEMPFAIL_TEXT"
-sleep 0.05
+# both messages logged first, then the once-only line counted
+wait_log 'event=tempfail reason=login_missing' 2
 if [ "$(grep -c 'event=error what=missing_login auth_type=PLAIN' "$T/filter.log")" = 1 ]; then
 	ok "missing login logged once, loudly"
 else

@@ -607,6 +607,7 @@ setup(void)
 		return;
 	snprintf(tmpdir, sizeof(tmpdir), "%s/om-oracle.XXXXXX", t ? t : "/tmp");
 	check(mkdtemp(tmpdir) != NULL, "mkdtemp");
+	atexit(oracle_cleanup); /* libFuzzer runs end with exit() */
 	log_set_level(getenv("FUZZ_LOG") ? LOG_DEBUG : LOG_CRIT);
 }
 

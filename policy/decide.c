@@ -259,7 +259,13 @@ holder_decides(const struct policy *p, struct directory *dir,
 			add_fact(v, "owner_is_group", "yes");
 		if (strcasecmp(owner.acct->id, acct->id) == 0) {
 			rc = 1; /* the account's own entry (a newer copy) */
-		} else if (dir_account_delegates_to(owner.acct, acct->id)) {
+			break;
+		}
+		/* delegates, group members, Send-As ACEs (directory.h) */
+		enum send_as_via via = dir_account_send_as(owner.acct, acct);
+		if (via != SEND_AS_NONE)
+			add_fact(v, "send_as", send_as_via_name(via));
+		if (via != SEND_AS_NONE && via != SEND_AS_ACL_DENIED) {
 			*send_as = true;
 			rc = 1;
 		}

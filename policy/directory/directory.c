@@ -117,3 +117,61 @@ dir_account_delegates_to(const struct dir_account *acct,
 			return true;
 	return false;
 }
+
+/* True if sid is in acct's token (its own, its groups', well-known). */
+static bool
+token_has(const struct dir_account *acct, const char *sid, bool self)
+{
+	if (strcmp(sid, "S-1-1-0") == 0 || strcmp(sid, "S-1-5-11") == 0)
+		return true; /* Everyone, Authenticated Users */
+	if (self && strcmp(sid, "S-1-5-10") == 0)
+		return true; /* Principal Self, on the account's own entry */
+	if (acct->sid != NULL && strcmp(acct->sid, sid) == 0)
+		return true;
+	for (size_t i = 0; i < acct->ntoken; i++)
+		if (strcmp(acct->token[i], sid) == 0)
+			return true;
+	return false;
+}
+
+/* May acct send as owner's addresses (see directory.h)? */
+enum send_as_via
+dir_account_send_as(const struct dir_account *owner,
+		    const struct dir_account *acct)
+{
+	if (dir_account_delegates_to(owner, acct->id))
+		return SEND_AS_DELEGATE;
+	if (owner->is_group && owner->sid != NULL && acct->sid != NULL &&
+	    token_has(acct, owner->sid, false))
+		return SEND_AS_GROUP;
+	if (acct->sid == NULL)
+		return SEND_AS_NONE; /* no token to check ACEs against */
+	bool self = strcasecmp(owner->id, acct->id) == 0;
+	for (size_t i = 0; i < owner->nsend_as_aces; i++) {
+		const char *ace = owner->send_as_aces[i];
+		if (token_has(acct, ace + 1, self))
+			return ace[0] == '+' ? SEND_AS_ACL
+					     : SEND_AS_ACL_DENIED;
+	}
+	return SEND_AS_NONE;
+}
+
+/* Stable name of a send-as reason. */
+const char *
+send_as_via_name(enum send_as_via v)
+{
+	switch (v) {
+	case SEND_AS_NONE:
+		return "none";
+	case SEND_AS_DELEGATE:
+		return "delegate";
+	case SEND_AS_GROUP:
+		return "group";
+	case SEND_AS_ACL:
+		return "acl";
+	case SEND_AS_ACL_DENIED:
+		return "acl_deny";
+	}
+	return "unknown";
+}
+

@@ -38,6 +38,23 @@ struct dir_account {
 	const char *const *delegates; /* ids (DNs/logins) that may send as it */
 	size_t ndelegates;
 	bool is_group;            /* delegates are the group's members */
+	/* Active Directory (NULL/0 elsewhere): */
+	const char *sid;          /* objectSid, "S-1-5-21-..." */
+	const char *const *token; /* the SIDs of every group it is in,
+				     nested ones too (tokenGroups) */
+	size_t ntoken;
+	const char *const *send_as_aces; /* its DACL's Send-As ACEs in
+					    order: "+SID" allow, "-SID" deny */
+	size_t nsend_as_aces;
+};
+
+/* Why an account may (or may not) send as another entry's address. */
+enum send_as_via {
+	SEND_AS_NONE = 0,    /* no grant at all */
+	SEND_AS_DELEGATE,    /* listed as a delegate (or group member) */
+	SEND_AS_GROUP,       /* member of the group, nested (tokenGroups) */
+	SEND_AS_ACL,         /* an allow ACE for Send-As names it */
+	SEND_AS_ACL_DENIED,  /* a deny ACE for Send-As comes first */
 };
 
 /* Where an answer came from, for logs and the explain tool. */
@@ -114,5 +131,14 @@ size_t dir_owner_keys(const char *key, const char *delims,
 /* True if delegate_id is among acct's delegates. */
 bool dir_account_delegates_to(const struct dir_account *acct,
 			      const char *delegate_id);
+
+/* May acct send as owner's addresses? Delegation first, then group
+ * membership by SID, then owner's Send-As ACEs in DACL order as Windows
+ * evaluates one right: the first ACE naming a SID of acct's token (its
+ * SID, its groups, Everyone, Authenticated Users, Self on its own entry)
+ * decides. */
+enum send_as_via dir_account_send_as(const struct dir_account *owner,
+				     const struct dir_account *acct);
+const char *send_as_via_name(enum send_as_via v);
 
 #endif

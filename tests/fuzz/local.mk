@@ -13,7 +13,7 @@ REPLAY_CC_OPTS = $(AM_CFLAGS) $(IDN2_CFLAGS) $(CONFUSE_CFLAGS) $(LDAP_CFLAGS) \
 check_PROGRAMS += tests/fuzz/replay_address tests/fuzz/replay_identity \
 	tests/fuzz/replay_reply tests/fuzz/replay_accounts \
 	tests/fuzz/replay_config tests/fuzz/replay_callbacks \
-	tests/fuzz/replay_ldapfilter tests/fuzz/replay_header
+	tests/fuzz/replay_ldapfilter tests/fuzz/replay_header tests/fuzz/replay_sd
 TESTS += tests/fuzz/replay.sh tests/fuzz/oracle_replay
 check_PROGRAMS += tests/fuzz/oracle_replay
 # the daemon's side of the oracle: the real callbacks and what they call
@@ -58,12 +58,15 @@ tests_fuzz_replay_header_LDADD = $(POLICY_LIBS)
 tests_fuzz_replay_ldapfilter_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_ldapfilter.c policy/directory/ldap/ldap_filter.c
 tests_fuzz_replay_ldapfilter_CFLAGS = $(REPLAY_CC_OPTS)
+tests_fuzz_replay_sd_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_sd.c policy/directory/ldap/sd_parse.c
+tests_fuzz_replay_sd_CFLAGS = $(REPLAY_CC_OPTS)
 
 if FUZZING
 FUZZ_TARGETS = tests/fuzz/fuzz_address tests/fuzz/fuzz_identity \
 	tests/fuzz/fuzz_reply tests/fuzz/fuzz_accounts tests/fuzz/fuzz_config \
 	tests/fuzz/fuzz_callbacks tests/fuzz/fuzz_ldapfilter tests/fuzz/fuzz_header \
-	tests/fuzz/fuzz_oracle
+	tests/fuzz/fuzz_oracle tests/fuzz/fuzz_sd
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -128,4 +131,9 @@ tests_fuzz_fuzz_ldapfilter_SOURCES = tests/fuzz/fuzz_ldapfilter.c \
 	policy/directory/ldap/ldap_filter.c policy/directory/ldap/ldap_filter.h
 tests_fuzz_fuzz_ldapfilter_CFLAGS = $(FUZZ_CC_OPTS)
 tests_fuzz_fuzz_ldapfilter_LDFLAGS = $(FUZZ_LINK_OPTS)
+
+tests_fuzz_fuzz_sd_SOURCES = tests/fuzz/fuzz_sd.c \
+	policy/directory/ldap/sd_parse.c policy/directory/ldap/sd_parse.h
+tests_fuzz_fuzz_sd_CFLAGS = $(FUZZ_CC_OPTS)
+tests_fuzz_fuzz_sd_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif

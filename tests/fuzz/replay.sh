@@ -5,8 +5,8 @@
 : "${top_srcdir:?}" "${top_builddir:?}"
 n=0
 failed=0
-echo "1..8"
-for t in address identity reply accounts config callbacks ldapfilter header; do
+echo "1..9"
+for t in address identity reply accounts config callbacks ldapfilter header sd; do
 	n=$((n + 1))
 	out=$("$top_builddir/tests/fuzz/replay_$t" "$top_srcdir/tests/fuzz/corpus/$t" 2>&1)
 	rc=$?

@@ -18,7 +18,7 @@ src=$(cd "$here/../.." && pwd)
 tmp=${TMPDIR:-/tmp}
 build=${2:-$tmp/om-fuzz-build}
 art=${FUZZ_ARTIFACTS:-$tmp/om-fuzz-artifacts}
-TARGETS="address identity reply accounts config callbacks ldapfilter header oracle"
+TARGETS="address identity reply accounts config callbacks ldapfilter header oracle sd"
 work=$(mktemp -d "$tmp/om-fuzz-run.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 

@@ -12,7 +12,8 @@ UNIT_TESTS = \
 	tests/unit/test_header_from \
 	tests/unit/test_config \
 	tests/unit/test_cache \
-	tests/unit/test_dir_reaper
+	tests/unit/test_dir_reaper \
+	tests/unit/test_send_as
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -46,4 +47,8 @@ tests_unit_test_cache_LDADD = $(CMOCKA_LIBS) libdirldap.a $(POLICY_LIBS) -lpthre
 tests_unit_test_dir_reaper_SOURCES = tests/unit/test_dir_reaper.c
 tests_unit_test_dir_reaper_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dir_reaper_LDADD = $(UNIT_LIBS) -lpthread
+tests_unit_test_send_as_SOURCES = tests/unit/test_send_as.c \
+	policy/directory/ldap/sd_parse.c
+tests_unit_test_send_as_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_send_as_LDADD = $(UNIT_LIBS)
 EXTRA_DIST += tests/unit/data

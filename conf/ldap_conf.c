@@ -26,13 +26,29 @@ cfg_opt_t ldap_conf_opts[] = {
 	CFG_BOOL("starttls", cfg_false, CFGF_NONE),
 	/* CA certificates that verify the server (ldaps://, StartTLS). */
 	CFG_STR("tls_ca_file", NULL, CFGF_NONE),
+	/* How the server's certificate is checked: never, allow, try,
+	 * demand (default: a certificate that does not verify against
+	 * tls_ca_file, or names another host, is refused) or hard. */
+	CFG_STR("tls_require_cert", "demand", CFGF_NONE),
+	/* Client certificate and key, for servers that ask for one (and for
+	 * sasl_mech = "EXTERNAL" over TLS). */
+	CFG_STR("tls_cert_file", NULL, CFGF_NONE),
+	CFG_STR("tls_key_file", NULL, CFGF_NONE),
 	/* Simple bind as this DN, with the password in bind_password_file
 	 * (first line, readable by origin-milter only). Unset: anonymous. */
 	CFG_STR("bind_dn", NULL, CFGF_NONE),
 	CFG_STR("bind_password_file", NULL, CFGF_NONE),
 	/* "EXTERNAL": SASL EXTERNAL bind (ldapi:// peer credentials or a
-	 * TLS client certificate) instead of a simple bind. */
+	 * TLS client certificate) instead of a simple bind. "GSSAPI":
+	 * Kerberos, with the service account's keys in sasl_keytab (made by
+	 * `samba-tool domain exportkeytab` or `ktpass`); no password on
+	 * disk. The URI must name the server as its Kerberos principal does
+	 * (ldap/dc1.corp.example.com), not by address. */
 	CFG_STR("sasl_mech", NULL, CFGF_NONE),
+	/* GSSAPI: the client keytab (KRB5_CLIENT_KTNAME). Unset: the
+	 * environment's or krb5.conf's default. Read at start; a change
+	 * needs a restart. */
+	CFG_STR("sasl_keytab", NULL, CFGF_NONE),
 	/* Search base (required) and scope: base, one or sub. */
 	CFG_STR("base", NULL, CFGF_NONE),
 	CFG_STR("scope", "sub", CFGF_NONE),
@@ -75,6 +91,26 @@ cfg_opt_t ldap_conf_opts[] = {
 		     CFGF_NONE),
 	/* Attribute with the DNs of a group's members. */
 	CFG_STR("member_attribute", "member", CFGF_NONE),
+	/* Active Directory returns at most 1,500 values of a large
+	 * attribute at a time ("member;range=0-1499"). The backend always
+	 * follows such ranges; N > 0 also asks for member;range=0-(N-1)
+	 * first (AD profile: 1500). 0: ask for the plain attribute. */
+	CFG_INT("member_range", 0, CFGF_NONE),
+	/* Active Directory: read the objectSid and tokenGroups (every group
+	 * the login is in, nested ones included) of a login's entry, so that
+	 * group_send_as holds for members of nested groups too. */
+	CFG_BOOL("token_groups", cfg_false, CFGF_NONE),
+	/* Exchange's Send As: read the DACL of the entry holding an address
+	 * (nTSecurityDescriptor, SD-flags control asking for the DACL only)
+	 * and grant send-as when the first ACE for the Send-As extended
+	 * right (ab721a54-1e2f-11d0-9819-00aa0040529b, or all extended
+	 * rights) that names the login or one of its groups allows it; a
+	 * deny ACE met first refuses it. Implies token_groups. */
+	CFG_BOOL("send_as_acl", cfg_false, CFGF_NONE),
+	/* Active Directory: a login whose entry is disabled
+	 * (userAccountControl bit 2, ACCOUNTDISABLE) is not an account
+	 * (login_unknown, logged as disabled). */
+	CFG_BOOL("refuse_disabled", cfg_false, CFGF_NONE),
 	/* Seconds one lookup may take in all, every server tried included
 	 * (0.1 to 10). When no server answers in time the verdict is the
 	 * directory error one (on_directory_error: fail closed, 451). */
@@ -179,15 +215,41 @@ check_scope(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
-/* sasl_mech: only EXTERNAL. */
+/* sasl_mech: EXTERNAL or GSSAPI. */
 static int
 check_sasl(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *s = cfg_opt_getnstr(opt, 0);
-	if (s == NULL || strcasecmp(s, "EXTERNAL") == 0)
+	if (s == NULL || strcasecmp(s, "EXTERNAL") == 0 ||
+	    strcasecmp(s, "GSSAPI") == 0)
 		return 0;
-	cfg_error(cfg, "ldap: sasl_mech '%s' is not supported (EXTERNAL)", s);
+	cfg_error(cfg, "ldap: sasl_mech '%s' is not supported (EXTERNAL, "
+		  "GSSAPI)", s);
 	return -1;
+}
+
+/* tls_require_cert: one of libldap's levels. */
+static int
+check_tls_level(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = cfg_opt_getnstr(opt, 0);
+	static const char *const ok[] = { "never", "allow", "try", "demand",
+					  "hard" };
+	for (size_t i = 0; s != NULL && i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcasecmp(s, ok[i]) == 0)
+			return 0;
+	cfg_error(cfg, "ldap: tls_require_cert '%s' is not one of never, "
+		  "allow, try, demand, hard", s ? s : "");
+	return -1;
+}
+
+/* member_range 0 (off) or 2 .. 100000. */
+static int
+check_member_range(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (cfg_opt_getnint(opt, 0) == 0)
+		return 0;
+	return conf_check_range(cfg, opt, 2, 100000);
 }
 
 /* timeout within (0.1, 10] seconds. */
@@ -238,6 +300,8 @@ ldap_conf_set_validators(cfg_t *cfg)
 		{ "ldap|mailbox_filter", check_mailbox_filter },
 		{ "ldap|scope", check_scope },
 		{ "ldap|sasl_mech", check_sasl },
+		{ "ldap|tls_require_cert", check_tls_level },
+		{ "ldap|member_range", check_member_range },
 		{ "ldap|timeout", check_timeout },
 		{ "ldap|pool_size", check_pool },
 		{ "ldap|cache_ttl", check_seconds },
@@ -304,11 +368,31 @@ scope_of(const char *s)
 	return LDAP_SCOPE_SUBTREE;
 }
 
+/* The tls_require_cert value (checked before). */
+static enum tls_check
+tls_level(const char *s)
+{
+	static const char *const names[] = {
+		[TLS_CHECK_DEMAND] = "demand", [TLS_CHECK_NEVER] = "never",
+		[TLS_CHECK_ALLOW] = "allow",   [TLS_CHECK_TRY] = "try",
+		[TLS_CHECK_HARD] = "hard",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return (enum tls_check)i;
+	return TLS_CHECK_DEMAND;
+}
+
 /* Numbers and flags of the section into o. */
 static void
 fill_numbers(struct ldap_opts *o, cfg_t *sec)
 {
 	o->starttls = cfg_getbool(sec, "starttls");
+	o->tls_require_cert = tls_level(cfg_getstr(sec, "tls_require_cert"));
+	o->member_range = (unsigned)cfg_getint(sec, "member_range");
+	o->send_as_acl = cfg_getbool(sec, "send_as_acl");
+	o->token_groups = cfg_getbool(sec, "token_groups") || o->send_as_acl;
+	o->refuse_disabled = cfg_getbool(sec, "refuse_disabled");
 	o->group_send_as = cfg_getbool(sec, "group_send_as");
 	o->scope = scope_of(cfg_getstr(sec, "scope"));
 	o->timeout = cfg_getfloat(sec, "timeout");
@@ -325,6 +409,9 @@ static int
 fill_strings(struct ldap_opts *o, cfg_t *sec)
 {
 	o->tls_ca_file = opt_str(sec, "tls_ca_file");
+	o->tls_cert_file = opt_str(sec, "tls_cert_file");
+	o->tls_key_file = opt_str(sec, "tls_key_file");
+	o->sasl_keytab = opt_str(sec, "sasl_keytab");
 	o->bind_dn = opt_str(sec, "bind_dn");
 	o->base = opt_str(sec, "base");
 	o->account_filter = opt_str(sec, "account_filter");
@@ -352,7 +439,8 @@ fill_bind(struct ldap_opts *o, cfg_t *sec, char *err, size_t errsz)
 	const char *mech = cfg_getstr(sec, "sasl_mech");
 	const char *pwfile = cfg_getstr(sec, "bind_password_file");
 	if (mech != NULL) {
-		o->bind = LDAP_BIND_EXTERNAL;
+		o->bind = strcasecmp(mech, "GSSAPI") == 0 ? LDAP_BIND_GSSAPI
+							  : LDAP_BIND_EXTERNAL;
 		return 0;
 	}
 	if (o->bind_dn == NULL) {

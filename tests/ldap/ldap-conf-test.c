@@ -92,6 +92,9 @@ test_defaults(void **state)
 						 err, sizeof(err));
 	assert_non_null(o);
 	assert_int_equal(o->nuris, 1);
+	assert_int_equal(o->tls_require_cert, TLS_CHECK_DEMAND);
+	assert_false(o->send_as_acl || o->token_groups || o->refuse_disabled);
+	assert_int_equal(o->member_range, 0);
 	assert_string_equal(o->account_filter,
 			    "(&(objectClass=inetOrgPerson)(uid=%u))");
 	assert_int_equal(o->naddress_attrs, 2);
@@ -196,6 +199,24 @@ test_binds(void **state)
 				       sizeof(err)));
 	assert_non_null(strstr(err, "bind_password_file"));
 	cfg_free(cfg);
+	/* GSSAPI with a keytab; TLS client certificate; AD switches */
+	cfg = parse("ldap {\n uri = {\"ldap://dc1.corp\"}\n base = \"dc=x\"\n"
+		    " sasl_mech = GSSAPI\n sasl_keytab = \"/k.keytab\"\n"
+		    " tls_require_cert = never\n tls_cert_file = \"/c.pem\"\n"
+		    " tls_key_file = \"/c.key\"\n send_as_acl = true\n"
+		    " refuse_disabled = true\n member_range = 1500\n}\n");
+	assert_non_null(cfg);
+	o = ldap_opts_from_cfg(cfg_getsec(cfg, "ldap"), err, sizeof(err));
+	assert_non_null(o);
+	assert_int_equal(o->bind, LDAP_BIND_GSSAPI);
+	assert_string_equal(o->sasl_keytab, "/k.keytab");
+	assert_int_equal(o->tls_require_cert, TLS_CHECK_NEVER);
+	assert_string_equal(o->tls_cert_file, "/c.pem");
+	assert_string_equal(o->tls_key_file, "/c.key");
+	assert_true(o->send_as_acl && o->token_groups && o->refuse_disabled);
+	assert_int_equal(o->member_range, 1500);
+	ldap_opts_release(o);
+	cfg_free(cfg);
 }
 
 /* Every validator reports the file and line. */
@@ -218,7 +239,10 @@ test_validators(void **state)
 	expect_error("ldap {\n mailbox_filter = \"(mailHost=%u)\"\n}\n", 2,
 		     "mailbox_filter");
 	expect_error("ldap {\n scope = subtree\n}\n", 2, "scope");
-	expect_error("ldap {\n sasl_mech = GSSAPI\n}\n", 2, "sasl_mech");
+	expect_error("ldap {\n sasl_mech = DIGEST-MD5\n}\n", 2, "sasl_mech");
+	expect_error("ldap {\n tls_require_cert = yes\n}\n", 2,
+		     "tls_require_cert");
+	expect_error("ldap {\n member_range = 1\n}\n", 2, "member_range");
 	expect_error("ldap {\n pool_size = 0\n}\n", 2, "pool_size");
 	expect_error("ldap {\n cache_ttl = -1\n}\n", 2, "cache_ttl");
 	expect_error("ldap {\n cache_size = 99999999\n}\n", 2, "cache_size");

@@ -30,6 +30,9 @@ struct ldap_dir {
 	char **attrs;           /* attributes requested, NULL-terminated */
 	size_t nattrs;
 	char *owner_tmpl;       /* owner filter template with %a */
+	LDAPControl sd_flags;   /* AD: SD-flags control, DACL only */
+	LDAPControl *sctrls[2]; /* controls of every search, or NULL */
+	char sd_flags_val[5];
 };
 
 struct fetch {
@@ -82,7 +85,7 @@ search(struct fetch *f, const char *filter, struct pool_result *pr,
 {
 	struct ldap_dir *d = f->ld;
 	struct pool_query q = { d->o->base, d->o->scope, filter, d->attrs,
-				SIZELIMIT };
+				SIZELIMIT, d->o->send_as_acl ? d->sctrls : NULL };
 	if (ldap_pool_search(d->pool, &q, &f->deadline, pr) != 0) {
 		*err_out = error_rec("", pr->error);
 		return -1;
@@ -97,16 +100,62 @@ search(struct fetch *f, const char *filter, struct pool_result *pr,
 	return -1;
 }
 
-/* A record for exactly one entry. */
-static struct cache_val *
-one_entry(struct ldap_dir *d, struct pool_result *pr, LDAPMessage *e)
+/* Add the login's groups (tokenGroups, a constructed attribute AD gives
+ * only to BASE reads) to b, on the handle that found the entry. */
+static int
+read_token(struct fetch *f, LDAP *ld, LDAPMessage *e, struct rec_build *b,
+	   char *err, size_t errsz)
 {
+	char *dn = ldap_get_dn(ld, e);
+	char tg[] = "tokenGroups";
+	char *attrs[] = { tg, NULL };
+	LDAPMessage *res = NULL;
+	double left = deadline_left(&f->deadline);
+	struct timeval tv = { (time_t)left,
+			      (long)((left - (double)(long)left) * 1e6) };
+	int rc = dn == NULL ? LDAP_NO_MEMORY
+	       : left <= 0  ? LDAP_TIMEOUT
+			    : ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
+						"(objectClass=*)", attrs, 0,
+						NULL, NULL, &tv, 1, &res);
+	LDAPMessage *te = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
+	if (te != NULL && rec_add_token(b, ld, te) != 0)
+		rc = LDAP_NO_MEMORY;
+	else if (rc == LDAP_SUCCESS && te == NULL)
+		rc = LDAP_NO_SUCH_OBJECT;
+	if (rc != LDAP_SUCCESS)
+		snprintf(err, errsz, "tokenGroups of %.150s: %s",
+			 dn ? dn : "?", ldap_err2string(rc));
+	ldap_msgfree(res);
+	ldap_memfree(dn);
+	return rc == LDAP_SUCCESS ? 0 : -1;
+}
+
+/* A record for exactly one entry; for a login's entry (account) also
+ * its groups and whether it is disabled. */
+static struct cache_val *
+one_entry(struct fetch *f, struct pool_result *pr, LDAPMessage *e,
+	  bool account)
+{
+	struct ldap_dir *d = f->ld;
+	char err[256];
 	struct rec_build *b = rec_new(DIR_OK, pr->source);
 	if (b == NULL)
 		return NULL;
 	if (rec_fill(b, pr->ld, e, d->o, &d->norm) != 0) {
 		rec_discard(b);
-		return error_rec(pr->source, "out of memory");
+		return error_rec(pr->source, "out of memory, or a ranged "
+					     "attribute could not be read");
+	}
+	if (account && d->o->token_groups &&
+	    read_token(f, pr->ld, e, b, err, sizeof(err)) != 0) {
+		rec_discard(b);
+		return error_rec(pr->source, err);
+	}
+	if (account && d->o->refuse_disabled && b->disabled) {
+		b->status = DIR_NOTFOUND;
+		rec_set_error(b, "account disabled (userAccountControl "
+				 "ACCOUNTDISABLE)");
 	}
 	return finish(b);
 }
@@ -184,7 +233,7 @@ fetch_mailbox(struct fetch *f)
 		return v;
 	int n = ldap_count_entries(pr.ld, pr.msg);
 	if (n == 1 && pr.rc == LDAP_SUCCESS)
-		v = one_entry(d, &pr, ldap_first_entry(pr.ld, pr.msg));
+		v = one_entry(f, &pr, ldap_first_entry(pr.ld, pr.msg), true);
 	else if (n > 0)
 		v = ambiguous(&pr, "several mailboxes match the login");
 	ldap_pool_done(d->pool, &pr);
@@ -208,7 +257,7 @@ fetch_account(void *arg)
 	if (n == 0 && pr.rc == LDAP_SUCCESS)
 		v = not_found(pr.source);
 	else if (n == 1 && pr.rc == LDAP_SUCCESS)
-		v = one_entry(f->ld, &pr, ldap_first_entry(pr.ld, pr.msg));
+		v = one_entry(f, &pr, ldap_first_entry(pr.ld, pr.msg), true);
 	else
 		v = ambiguous(&pr, "several entries match the login (set "
 				   "mailbox_filter to tell the mailbox)");
@@ -236,7 +285,8 @@ pick_holder(struct fetch *f, struct pool_result *pr, const char *want,
 	*count = 0;
 	for (LDAPMessage *e = ldap_first_entry(pr->ld, pr->msg); e != NULL;
 	     e = ldap_next_entry(pr->ld, e)) {
-		struct ldap_rec *r = (struct ldap_rec *)one_entry(f->ld, pr, e);
+		struct ldap_rec *r = (struct ldap_rec *)one_entry(f, pr, e,
+								  false);
 		if (r == NULL || r->status != DIR_OK || !holds(r, want)) {
 			cache_val_put(r ? &r->hdr : NULL);
 			continue;
@@ -470,7 +520,7 @@ static int
 build_attrs(struct ldap_dir *d)
 {
 	const struct ldap_opts *o = d->o;
-	size_t n = 7 + o->naddress_attrs + o->nproxy_attrs;
+	size_t n = 10 + o->naddress_attrs + o->nproxy_attrs;
 	if ((d->attrs = calloc(n + 1, sizeof(*d->attrs))) == NULL)
 		return -1;
 	want_attr(d, "objectClass");
@@ -482,8 +532,20 @@ build_attrs(struct ldap_dir *d)
 	want_attr(d, o->home_attr);
 	want_attr(d, o->home_mdb_attr);
 	want_attr(d, o->delegate_attr);
-	if (o->group_send_as)
+	char ranged[160];
+	if (o->group_send_as && o->member_range > 0) {
+		snprintf(ranged, sizeof(ranged), "%s;range=0-%u",
+			 o->member_attr, o->member_range - 1);
+		want_attr(d, ranged);
+	} else if (o->group_send_as) {
 		want_attr(d, o->member_attr);
+	}
+	if (o->token_groups || o->group_send_as)
+		want_attr(d, "objectSid");
+	if (o->send_as_acl)
+		want_attr(d, "nTSecurityDescriptor");
+	if (o->refuse_disabled)
+		want_attr(d, "userAccountControl");
 	for (size_t i = 0; i < d->nattrs; i++)
 		if (d->attrs[i] == NULL)
 			return -1;
@@ -540,6 +602,21 @@ check_opts(const struct ldap_opts *o)
 	return NULL;
 }
 
+/* GSSAPI: point Kerberos at the client keytab and a private ticket
+ * cache. The environment is the process's: set once, before the
+ * lookup threads start (a changed keytab path needs a restart). */
+static void
+kerberos_env(const struct ldap_opts *o)
+{
+	if (o->bind != LDAP_BIND_GSSAPI)
+		return;
+	const char *cur = getenv("KRB5_CLIENT_KTNAME");
+	if (o->sasl_keytab != NULL && cur == NULL)
+		setenv("KRB5_CLIENT_KTNAME", o->sasl_keytab, 0);
+	if (getenv("KRB5CCNAME") == NULL)
+		setenv("KRB5CCNAME", "MEMORY:origin-milter", 0);
+}
+
 /* Create the backend; no server is contacted here. */
 struct directory *
 dir_ldap_create(const struct ldap_opts *o, const struct norm_opts *norm,
@@ -551,11 +628,22 @@ dir_ldap_create(const struct ldap_opts *o, const struct norm_opts *norm,
 		return NULL;
 	}
 	dir_ldap_global_init();
+	kerberos_env(o);
 	struct ldap_dir *d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		goto oom;
 	d->d.ops = &ldap_ops;
 	d->d.impl = d;
+	/* SD flags (1.2.840.113556.1.4.801): BER SEQUENCE { INTEGER 4 },
+	 * DACL only, which a non-admin account may read; not critical, so
+	 * a server without it still answers */
+	memcpy(d->sd_flags_val, "\x30\x03\x02\x01\x04", 5);
+	d->sd_flags.ldctl_oid = (char *)"1.2.840.113556.1.4.801";
+	d->sd_flags.ldctl_value.bv_val = d->sd_flags_val;
+	d->sd_flags.ldctl_value.bv_len = 5;
+	d->sd_flags.ldctl_iscritical = 0;
+	d->sctrls[0] = &d->sd_flags;
+	d->sctrls[1] = NULL;
 	d->norm = *norm;
 	struct cache_params cp = { o->cache_size, o->cache_ttl,
 				   o->negative_cache_ttl, o->stale_grace };

@@ -19,6 +19,17 @@ enum ldap_bind_mode {
 	LDAP_BIND_ANONYMOUS,
 	LDAP_BIND_SIMPLE,   /* bind_dn + password from bind_password_file */
 	LDAP_BIND_EXTERNAL, /* SASL EXTERNAL (ldapi:// peer credentials) */
+	LDAP_BIND_GSSAPI,   /* SASL GSSAPI (Kerberos) with a client keytab */
+};
+
+/* How the server's certificate is checked (tls_require_cert); zero, the
+ * default of a zeroed struct, is the safe one. */
+enum tls_check {
+	TLS_CHECK_DEMAND = 0,
+	TLS_CHECK_NEVER,
+	TLS_CHECK_ALLOW,
+	TLS_CHECK_TRY,
+	TLS_CHECK_HARD,
 };
 
 struct ldap_opts {
@@ -26,6 +37,10 @@ struct ldap_opts {
 	size_t nuris;
 	bool starttls;            /* StartTLS on ldap:// URIs */
 	char *tls_ca_file;        /* NULL: system default */
+	enum tls_check tls_require_cert; /* zero: demand */
+	char *tls_cert_file;      /* client certificate; NULL: none */
+	char *tls_key_file;       /* its key */
+	char *sasl_keytab;        /* GSSAPI: client keytab; NULL: default */
 	enum ldap_bind_mode bind;
 	char *bind_dn;
 	char *bind_password;
@@ -46,6 +61,10 @@ struct ldap_opts {
 	char **group_classes;     /* objectClass values that mark a group */
 	size_t ngroup_classes;
 	char *member_attr;        /* member */
+	unsigned member_range;    /* AD: ask member;range=0-(N-1), page on */
+	bool token_groups;        /* AD: objectSid + tokenGroups of a login */
+	bool send_as_acl;         /* AD: Send-As ACEs of an owner's DACL */
+	bool refuse_disabled;     /* AD: userAccountControl bit 2 = no login */
 	double timeout;           /* seconds for one whole lookup */
 	unsigned pool_size;
 	unsigned cache_ttl, negative_cache_ttl, cache_size, stale_grace;

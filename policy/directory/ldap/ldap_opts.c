@@ -55,6 +55,9 @@ ldap_opts_copy(const struct ldap_opts *o)
 	*c = *o;
 	int bad = 0;
 	bad |= dup_str(&c->tls_ca_file, o->tls_ca_file);
+	bad |= dup_str(&c->tls_cert_file, o->tls_cert_file);
+	bad |= dup_str(&c->tls_key_file, o->tls_key_file);
+	bad |= dup_str(&c->sasl_keytab, o->sasl_keytab);
 	bad |= dup_str(&c->bind_dn, o->bind_dn);
 	bad |= dup_str(&c->bind_password, o->bind_password);
 	bad |= dup_str(&c->base, o->base);
@@ -87,6 +90,9 @@ ldap_opts_release(struct ldap_opts *o)
 	if (o->bind_password != NULL)
 		explicit_bzero(o->bind_password, strlen(o->bind_password));
 	free(o->tls_ca_file);
+	free(o->tls_cert_file);
+	free(o->tls_key_file);
+	free(o->sasl_keytab);
 	free(o->bind_dn);
 	free(o->bind_password);
 	free(o->base);

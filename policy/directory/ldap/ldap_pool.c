@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sasl/sasl.h>
 
 #include "ldap_pool.h"
 #include "ldap_watchdog.h"
@@ -44,7 +45,7 @@ deadline_after(struct timespec *d, double seconds)
 }
 
 /* Seconds until d (negative when passed). */
-static double
+double
 deadline_left(const struct timespec *d)
 {
 	struct timespec now;
@@ -200,14 +201,78 @@ set_handle_opts(LDAP *ld, const struct ldap_opts *o, double budget)
 	    ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv) != 0 ||
 	    ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv) != 0)
 		return -1;
-	if (o->tls_ca_file == NULL)
-		return 0;
-	int demand = LDAP_OPT_X_TLS_DEMAND, newctx = 0;
-	if (ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, o->tls_ca_file) ||
-	    ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand) ||
+	static const int levels[] = {
+		[TLS_CHECK_DEMAND] = LDAP_OPT_X_TLS_DEMAND,
+		[TLS_CHECK_NEVER] = LDAP_OPT_X_TLS_NEVER,
+		[TLS_CHECK_ALLOW] = LDAP_OPT_X_TLS_ALLOW,
+		[TLS_CHECK_TRY] = LDAP_OPT_X_TLS_TRY,
+		[TLS_CHECK_HARD] = LDAP_OPT_X_TLS_HARD,
+	};
+	int level = (unsigned)o->tls_require_cert < 5
+			    ? levels[o->tls_require_cert]
+			    : LDAP_OPT_X_TLS_DEMAND;
+	int newctx = 0;
+	if ((o->tls_ca_file != NULL &&
+	     ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, o->tls_ca_file)) ||
+	    (o->tls_cert_file != NULL &&
+	     ldap_set_option(ld, LDAP_OPT_X_TLS_CERTFILE, o->tls_cert_file)) ||
+	    (o->tls_key_file != NULL &&
+	     ldap_set_option(ld, LDAP_OPT_X_TLS_KEYFILE, o->tls_key_file)) ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &level) ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &newctx))
 		return -1;
 	return 0;
+}
+
+/* SASL interaction for GSSAPI: nothing to ask, take the defaults. */
+static int
+sasl_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
+{
+	(void)ld;
+	(void)flags;
+	(void)defaults;
+	sasl_interact_t *it = in;
+	for (; it->id != SASL_CB_LIST_END; it++) {
+		it->result = it->defresult ? it->defresult : "";
+		it->len = (unsigned)strlen(it->result);
+	}
+	return LDAP_SUCCESS;
+}
+
+/* SASL GSSAPI bind with the keytab's credentials (synchronous; the
+ * watchdog bounds it). */
+static int
+gssapi_bind(LDAP *ld, char *err, size_t errsz)
+{
+	int rc = ldap_set_option(ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
+	if (rc == LDAP_SUCCESS)
+		rc = ldap_sasl_interactive_bind_s(ld, NULL, "GSSAPI", NULL,
+						  NULL, LDAP_SASL_QUIET,
+						  sasl_interact, NULL);
+	if (rc != LDAP_SUCCESS) {
+		char *diag = NULL;
+		ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+		snprintf(err, errsz, "bind: GSSAPI: %s%s%.120s",
+			 ldap_err2string(rc), diag ? ": " : "",
+			 diag ? diag : "");
+		ldap_memfree(diag);
+	}
+	return rc;
+}
+
+/* The error text of a refused bind; names the fix when the server wants
+ * TLS or Kerberos (AD's "ldap server require strong auth"). */
+static void
+bind_error(char *err, size_t errsz, int rc)
+{
+	if (rc == LDAP_STRONG_AUTH_REQUIRED ||
+	    rc == LDAP_CONFIDENTIALITY_REQUIRED)
+		snprintf(err, errsz, "bind: %s: simple bind without TLS "
+			 "refused (AD: ldap server require strong auth); use "
+			 "ldaps://, starttls = true or sasl_mech = GSSAPI",
+			 ldap_err2string(rc));
+	else
+		snprintf(err, errsz, "bind: %s", ldap_err2string(rc));
 }
 
 /* Bind ld as configured, waiting on the bind's own message id. */
@@ -231,6 +296,8 @@ do_bind(LDAP *ld, const struct ldap_opts *o, double budget, char *err,
 	static char empty[] = "";
 	if (o->bind == LDAP_BIND_EXTERNAL)
 		cred.bv_val = empty;
+	if (o->bind == LDAP_BIND_GSSAPI)
+		return gssapi_bind(ld, err, errsz);
 	rc = ldap_sasl_bind(ld, dn, mech, &cred, NULL, NULL, &msgid);
 	if (rc != LDAP_SUCCESS) {
 		snprintf(err, errsz, "bind: %s", ldap_err2string(rc));
@@ -248,7 +315,7 @@ do_bind(LDAP *ld, const struct ldap_opts *o, double budget, char *err,
 	if (rc == LDAP_SUCCESS)
 		rc = lerr;
 	if (rc != LDAP_SUCCESS)
-		snprintf(err, errsz, "bind: %s", ldap_err2string(rc));
+		bind_error(err, errsz, rc);
 	return rc;
 }
 
@@ -360,7 +427,7 @@ search_on(struct slot *s, const struct pool_query *q, double budget,
 	int msgid, lerr = 0;
 	struct timeval tv = tv_of(budget);
 	int rc = ldap_search_ext(s->ld, q->base, q->scope, q->filter,
-				 q->attrs, 0, NULL, NULL, &tv, q->sizelimit,
+				 q->attrs, 0, q->sctrls, NULL, &tv, q->sizelimit,
 				 &msgid);
 	if (rc != LDAP_SUCCESS)
 		return rc;

@@ -24,6 +24,7 @@ struct pool_query {
 	const char *filter;
 	char **attrs;
 	int sizelimit;
+	LDAPControl **sctrls; /* server controls (AD's SD flags), or NULL */
 };
 
 struct pool_result {
@@ -49,5 +50,8 @@ void ldap_pool_stats(struct ldap_pool *p, char *buf, size_t size);
 
 /* Deadline helpers on CLOCK_MONOTONIC. */
 void deadline_after(struct timespec *d, double seconds);
+/* Seconds left until d (negative once past; dir_ldap.c bounds the
+ * tokenGroups read with it). */
+double deadline_left(const struct timespec *d);
 
 #endif

@@ -8,6 +8,9 @@
 
 #include "ldap_record.h"
 #include "ldap_values.h"
+#include "sd_parse.h"
+
+#define UF_ACCOUNTDISABLE 0x2
 
 /* Append a copy of s (len octets) to v. */
 static int
@@ -53,6 +56,9 @@ rec_discard(struct rec_build *b)
 	free(b->home);
 	strv_clear(&b->addrs);
 	strv_clear(&b->dels);
+	free(b->sid);
+	strv_clear(&b->token);
+	strv_clear(&b->aces);
 	free(b);
 }
 
@@ -228,7 +234,94 @@ struct gather {
 	char *home, *mdb;
 	struct strv members;
 	int group;
+	long member_next; /* AD ranged member values: next start, or -1 */
 };
+
+/* Add the string form of each binary SID value to v. */
+static int
+add_sids(struct strv *v, const struct berval *vals)
+{
+	char s[SID_STR_MAX];
+	for (; vals->bv_val != NULL; vals++)
+		if (sid_to_string((const unsigned char *)vals->bv_val,
+				  vals->bv_len, s, sizeof(s)) > 0 &&
+		    strv_push(v, s, strlen(s)) != 0)
+			return -1;
+	return 0;
+}
+
+/* sd_walk_right callback: keep the ACE as "+SID" or "-SID". */
+static int
+keep_ace(void *arg, bool allow, const char *sid)
+{
+	char buf[SID_STR_MAX + 1];
+	snprintf(buf, sizeof(buf), "%c%s", allow ? '+' : '-', sid);
+	return strv_push(arg, buf, strlen(buf)) != 0 ? -2 : 0;
+}
+
+/* The Send-As ACEs of a security descriptor value. */
+static int
+add_send_as(struct rec_build *r, const struct berval *vals)
+{
+	if (vals->bv_val == NULL)
+		return 0;
+	int rc = sd_walk_right((const unsigned char *)vals->bv_val,
+			       vals->bv_len, SD_SEND_AS_GUID, keep_ace,
+			       &r->aces);
+	if (rc == -2)
+		return -1;
+	if (rc != 0) { /* malformed: no grant from it, and say so */
+		strv_clear(&r->aces);
+		memset(&r->aces, 0, sizeof(r->aces));
+		r->bad_sd = true;
+	}
+	return 0;
+}
+
+/* userAccountControl's ACCOUNTDISABLE bit. */
+static void
+set_disabled(struct rec_build *r, const struct berval *vals)
+{
+	char buf[32];
+	if (vals->bv_val != NULL && value_str(vals, buf, sizeof(buf)) == 0)
+		r->disabled = (strtoul(buf, NULL, 10) & UF_ACCOUNTDISABLE) != 0;
+}
+
+/* Attribute a is name;range=LO-HI (AD's ranged values): *next is HI + 1,
+ * or -1 when HI is "*" (the last range). */
+static int
+is_ranged(const struct berval *a, const char *name, long *next)
+{
+	size_t n = name ? strlen(name) : 0;
+	static const char opt[] = ";range=";
+	if (n == 0 || a->bv_len <= n + sizeof(opt) - 1 ||
+	    strncasecmp(a->bv_val, name, n) != 0 ||
+	    strncasecmp(a->bv_val + n, opt, sizeof(opt) - 1) != 0)
+		return 0;
+	const char *dash = memchr(a->bv_val + n, '-', a->bv_len - n);
+	if (dash == NULL)
+		return 0;
+	size_t rest = a->bv_len - (size_t)(dash + 1 - a->bv_val);
+	if (rest == 1 && dash[1] == '*') {
+		*next = -1;
+		return 1;
+	}
+	char num[24];
+	if (rest == 0 || rest >= sizeof(num))
+		return 0;
+	memcpy(num, dash + 1, rest);
+	num[rest] = '\0';
+	char *end;
+	long hi = strtol(num, &end, 10);
+	if (*end != '\0' || hi < 0)
+		return 0;
+	*next = hi + 1;
+	return 1;
+}
+
+static int walk(struct rec_build *r, struct gather *g, LDAP *ld,
+		LDAPMessage *e, const struct ldap_opts *o,
+		const struct norm_opts *n);
 
 /* Dispatch one attribute with its values. */
 static int
@@ -255,7 +348,66 @@ take_attr(struct rec_build *r, struct gather *g, const struct berval *a,
 	if (o->group_send_as && is_attr(a, o->member_attr) &&
 	    add_dns(&g->members, vals) != 0)
 		return -1;
+	long next;
+	if (o->group_send_as && is_ranged(a, o->member_attr, &next)) {
+		g->member_next = next;
+		if (add_dns(&g->members, vals) != 0)
+			return -1;
+	}
+	if (is_attr(a, "objectSid") && r->sid == NULL) {
+		struct strv one = { 0 };
+		if (add_sids(&one, vals) != 0)
+			return -1;
+		if (one.n > 0)
+			r->sid = strdup(one.v[0]);
+		strv_clear(&one);
+	}
+	if (is_attr(a, "tokenGroups") && add_sids(&r->token, vals) != 0)
+		return -1;
+	if (o->send_as_acl && is_attr(a, "nTSecurityDescriptor") &&
+	    add_send_as(r, vals) != 0)
+		return -1;
+	if (is_attr(a, "userAccountControl"))
+		set_disabled(r, vals);
 	return 0;
+}
+
+/* Fetch the rest of a ranged member attribute (AD hands out 1,500
+ * values at a time) with BASE reads of the same entry. */
+static int
+fetch_ranges(struct rec_build *r, struct gather *g, LDAP *ld,
+	     LDAPMessage *e, const struct ldap_opts *o,
+	     const struct norm_opts *n)
+{
+	char *dn = ldap_get_dn(ld, e);
+	int rc = 0, rounds = 0;
+	if (dn == NULL)
+		return -1;
+	while (g->member_next >= 0 && rc == 0 && rounds++ < 10000) {
+		char attr[128];
+		snprintf(attr, sizeof(attr), "%s;range=%ld-*", o->member_attr,
+			 g->member_next);
+		char *attrs[] = { attr, NULL };
+		struct timeval tv = { (time_t)o->timeout,
+				      (long)((o->timeout - (long)o->timeout) *
+					     1e6) };
+		LDAPMessage *res = NULL;
+		long before = g->member_next;
+		if (ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
+				      attrs, 0, NULL, NULL, &tv, 1, &res) !=
+			    LDAP_SUCCESS ||
+		    ldap_first_entry(ld, res) == NULL) {
+			rc = -1;
+		} else {
+			g->member_next = -1;
+			rc = walk(r, g, ld, ldap_first_entry(ld, res), o, n);
+			if (g->member_next == before)
+				rc = -1; /* no progress */
+		}
+		ldap_msgfree(res);
+	}
+	ldap_memfree(dn);
+	return rc;
 }
 
 /* Walk the attributes of e once (ldap_get_attribute_ber). */
@@ -339,7 +491,12 @@ rec_finish(struct rec_build *b)
 		strs += size_of(b->addrs.v[i]);
 	for (size_t i = 0; i < b->dels.n; i++)
 		strs += size_of(b->dels.v[i]);
-	size_t nptr = b->addrs.n + b->dels.n;
+	strs += size_of(b->sid);
+	for (size_t i = 0; i < b->token.n; i++)
+		strs += size_of(b->token.v[i]);
+	for (size_t i = 0; i < b->aces.n; i++)
+		strs += size_of(b->aces.v[i]);
+	size_t nptr = b->addrs.n + b->dels.n + b->token.n + b->aces.n;
 	struct ldap_rec *r = malloc(sizeof(*r) + nptr * sizeof(char *) + strs);
 	if (r == NULL) {
 		rec_discard(b);
@@ -366,9 +523,32 @@ rec_finish(struct rec_build *b)
 		r->acct.delegates = put_strv(slots + b->addrs.n, &b->dels, &at);
 		r->acct.ndelegates = b->dels.n;
 		r->acct.is_group = b->is_group;
+		const char **more = slots + b->addrs.n + b->dels.n;
+		r->acct.sid = put(&at, b->sid);
+		r->acct.token = put_strv(more, &b->token, &at);
+		r->acct.ntoken = b->token.n;
+		r->acct.send_as_aces = put_strv(more + b->token.n, &b->aces,
+						&at);
+		r->acct.nsend_as_aces = b->aces.n;
 	}
 	rec_discard(b);
 	return r;
+}
+
+/* Add the tokenGroups of e (a BASE read) to b. */
+int
+rec_add_token(struct rec_build *b, LDAP *ld, LDAPMessage *e)
+{
+	struct berval **vals = ldap_get_values_len(ld, e, "tokenGroups");
+	int rc = 0;
+	for (int i = 0; vals != NULL && vals[i] != NULL && rc == 0; i++) {
+		char s[SID_STR_MAX];
+		if (sid_to_string((const unsigned char *)vals[i]->bv_val,
+				  vals[i]->bv_len, s, sizeof(s)) > 0)
+			rc = strv_push(&b->token, s, strlen(s));
+	}
+	ldap_value_free_len(vals);
+	return rc;
 }
 
 /* Build the account of entry e into r. */
@@ -378,9 +558,11 @@ rec_fill(struct rec_build *r, LDAP *ld, LDAPMessage *e,
 {
 	struct gather g;
 	memset(&g, 0, sizeof(g));
+	g.member_next = -1;
 	int rc = -1;
 	if ((r->id = entry_dn(ld, e)) == NULL ||
-	    walk(r, &g, ld, e, o, norm) != 0)
+	    walk(r, &g, ld, e, o, norm) != 0 ||
+	    fetch_ranges(r, &g, ld, e, o, norm) != 0)
 		goto out;
 	set_home(r, &g);
 	r->is_group = g.group;

@@ -40,6 +40,11 @@ struct rec_build {
 	char *id, *name, *home;
 	struct strv addrs, dels;
 	bool is_group;
+	char *sid;             /* objectSid as "S-1-..." */
+	struct strv token;     /* tokenGroups as "S-1-..." */
+	struct strv aces;      /* Send-As ACEs, "+SID" / "-SID" */
+	bool disabled;         /* userAccountControl & ACCOUNTDISABLE */
+	bool bad_sd;           /* nTSecurityDescriptor did not parse */
 };
 
 /* A new record with the given status; NULL when out of memory. */
@@ -47,6 +52,9 @@ struct rec_build *rec_new(enum dir_status st, const char *source);
 /* Build the account of one entry; 0, or -1 when out of memory. */
 int rec_fill(struct rec_build *b, LDAP *ld, LDAPMessage *e,
 	     const struct ldap_opts *o, const struct norm_opts *norm);
+/* Add the tokenGroups values of entry e (a BASE read of the same
+ * entry) to b; 0, or -1 when out of memory. */
+int rec_add_token(struct rec_build *b, LDAP *ld, LDAPMessage *e);
 /* Set the error text of a record (kept NULL on no memory). */
 void rec_set_error(struct rec_build *b, const char *msg);
 /* Add a candidate DN (ambiguous answers). */

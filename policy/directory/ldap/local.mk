@@ -11,5 +11,6 @@ libdirldap_a_SOURCES = \
 	policy/directory/ldap/ldap_filter.c policy/directory/ldap/ldap_filter.h \
 	policy/directory/ldap/ldap_values.c policy/directory/ldap/ldap_values.h \
 	policy/directory/ldap/ldap_opts.c policy/directory/ldap/ldap_opts.h \
+	policy/directory/ldap/sd_parse.c policy/directory/ldap/sd_parse.h \
 	policy/directory/cache.c policy/directory/cache.h
 DIRLDAP_LIBS = libdirldap.a $(LDAP_LIBS)

@@ -32,6 +32,9 @@ sh contrib/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 autoreconf -fi > "$LOGS/autoreconf.log" 2>&1 ||
 	{ cat "$LOGS/autoreconf.log"; echo "0 passed, 1 failed"; exit 1; }
 
+# one Samba AD provision (tests/ad/samba-env.sh) for every build tree
+AD_CACHE="$SRC/_build/ad-cache"
+export AD_CACHE
 mkdir -p _build/default
 cd _build/default
 step configure ../../configure -q &&

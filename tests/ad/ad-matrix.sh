@@ -120,8 +120,9 @@ AD_PERMS="	send_as_acl = true
 start_filter() {
 	: >"$T/filter.log"
 	rm -f "$T/milter.sock"
-	KRB5_CONFIG=$AD_KRB5_CONF ad_exec "$FILTER" -f -c "$T/policy.conf" \
-		>>"$T/filter.log" 2>&1 &
+	# directly, not through a function: $! must be the filter itself
+	KRB5_CONFIG=$AD_KRB5_CONF ip netns exec "$AD_NS" "$FILTER" -f \
+		-c "$T/policy.conf" >>"$T/filter.log" 2>&1 &
 	pid=$!
 	local i=0
 	while [ ! -S "$T/milter.sock" ] && [ $i -lt 300 ]; do

@@ -16,6 +16,8 @@
 #   ad_exec CMD ...           # run CMD inside the DC's namespace
 #   ad_env_stop               # stop the DC, remove the folder and namespace
 #   tests/ad/samba-env.sh provision|stop|start|pause|resume|restart DIR
+# AD_CACHE may name one cache for several build trees (tests/run-all.sh
+# shares one between the plain and the sanitizer builds).
 # Variables after ad_env_start: AD_DIR (the run folder), AD_NS (namespace),
 # AD_BASE, AD_REALM, AD_CA (CA file of the DC's certificate), AD_BINDDN,
 # AD_BINDPW, AD_KEYTAB (keytab of the service account svc-milter),
@@ -204,12 +206,23 @@ ad_env_conf() {
 KRB
 }
 
+# What the provision is made from (the functions that make it, without
+# comments, and the schema): a change provisions anew.
+ad_env_stamp() {
+	{
+		declare -f ad_env_data ad_env_provision_into ad_env_conf \
+			ad_env_schema
+		cat "$AD_ENV_HOME/schema-exchange.ldif"
+	} | cksum
+}
+
 # Provision into $AD_CACHE once (a lock keeps parallel tests in line).
 ad_env_provision() {
 	mkdir -p "$(dirname "$AD_CACHE")" || return 1
 	(
 		flock 9
-		[ -f "$AD_CACHE/.done" ] && exit 0
+		[ "$(cat "$AD_CACHE/.done" 2>/dev/null)" = "$(ad_env_stamp)" ] &&
+			exit 0
 		rm -rf "$AD_CACHE" "$AD_CACHE.new" "$AD_CACHE.new.log"
 		if ! ad_env_provision_into "$AD_CACHE.new"; then
 			echo "samba-env: provisioning failed:" >&2
@@ -219,7 +232,7 @@ ad_env_provision() {
 		mv "$AD_CACHE.new.log" "$AD_CACHE.new/provision.log"
 		mv "$AD_CACHE.new.data.ldif" "$AD_CACHE.new/data.ldif"
 		echo "$AD_CACHE.new" >"$AD_CACHE.new/.origin"
-		touch "$AD_CACHE.new/.done"
+		ad_env_stamp >"$AD_CACHE.new/.done"
 		mv "$AD_CACHE.new" "$AD_CACHE"
 	) 9>"$AD_CACHE.lock"
 }
@@ -252,7 +265,9 @@ ad_env_wait() {
 
 # Start samba -i in the namespace (the folder exists).
 ad_env_run() {
-	ad_exec samba -i -M single -s "$AD_DIR/etc/smb.conf" \
+	# not through a shell function: $! must be samba itself (ip netns
+	# exec execs it), so stop and pause reach the DC
+	ip netns exec "$AD_NS" samba -i -M single -s "$AD_DIR/etc/smb.conf" \
 		>>"$AD_DIR/samba.out" 2>&1 </dev/null &
 	AD_PID=$!
 	echo "$AD_PID" >"$AD_DIR/samba.pid"
@@ -303,8 +318,8 @@ ad_env_halt() {
 	done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	# samba -M single forks nothing, but its helpers may linger
-	ip netns pids "$AD_NS" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+	# (samba -M single serves everything in this one process; other
+	# processes in the namespace, such as a filter under test, stay)
 	rm -f "$AD_DIR/samba.pid"
 	return 0
 }
@@ -313,6 +328,8 @@ ad_env_halt() {
 ad_env_stop() {
 	[ -n "${AD_DIR:-}" ] || return 0
 	ad_env_halt
+	# whatever a test left running in the namespace is the test's
+	ip netns pids "$AD_NS" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 	ip netns del "$AD_NS" 2>/dev/null
 	rm -rf "/etc/netns/$AD_NS" "$AD_DIR"
 	AD_DIR=

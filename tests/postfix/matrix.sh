@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-tap_plan 52
+tap_plan 55
 
 OK_MAIL="250 2.1.0 Ok"
 OK_RCPT="250 2.1.5 Ok"
@@ -241,18 +241,28 @@ row "header Sender: not owned" "$(at_end "$NOT_OWNER")" alice alice@example.com 
 	--header "Sender: john@example.com"
 row "header From: alias, send-as" "$ACCEPTED" alice alice@example.com \
 	--header "From: A. Smith <a.smith@example.com>, sales@example.com"
+# folded as Outlook folds a long name (CRLF TAB): Postfix hands the milter
+# the fold as LF + TAB inside the value; it parses, it is not refused
+printf 'From: "Smith, Alice (Sales and Marketing Department, Europe, Middle East)"\r\n\t<alice@example.com>\r\nTo: bob@example.net\r\nSubject: folded\r\n\r\nbody\r\n' \
+	>"$OM_DIR/folded.eml"
+row "header From: folded long name (Outlook)" "$ACCEPTED" alice alice@example.com \
+	--data "$OM_DIR/folded.eml"
+row "header From: two addresses without a comma" "$(at_end "$NOT_OWNER")" alice alice@example.com \
+	--header "From: <alice@example.com> <john@example.com>"
+tap_ok "header From: logged as header_unparsable" om_log_wait \
+	'reason=header_unparsable .*header_error=syntax'
 
 # --- statistics ------------------------------------------------------------------
 kill -USR2 "$OM_PID" 2>/dev/null
 om_log_wait 'event=stats' >/dev/null 2>&1
 sleep 0.2
 tap_ok "statistics file written" test -s "$OM_DIR/om.prom"
-# Since the data-stage start: 7 sessions; refused: not owner (envelope) and
-# three header rows, not local once.
+# Since the data-stage start: 9 sessions; refused: not owner (envelope) and
+# three header rows, not local once, one header unparsable.
 tap_is "statistics: refusals per reason" \
 	"$(grep -E '^origin_milter_(verdicts_total\{action="reject"|connections_total)' \
 		"$OM_DIR/om.prom" 2>/dev/null | sort | tr '\n' ' ')" \
-	'origin_milter_connections_total 7 origin_milter_verdicts_total{action="reject",reason="not_local"} 1 origin_milter_verdicts_total{action="reject",reason="not_owner"} 4 '
+	'origin_milter_connections_total 9 origin_milter_verdicts_total{action="reject",reason="header_unparsable"} 1 origin_milter_verdicts_total{action="reject",reason="not_local"} 1 origin_milter_verdicts_total{action="reject",reason="not_owner"} 4 '
 
 # --- directory down ------------------------------------------------------------
 OM_MAIN_EXTRA= OM_POLICY_EXTRA= OM_DIRECTORY=ldap

@@ -79,46 +79,59 @@ log_enabled(int prio)
 	return prio <= __atomic_load_n(&max_level, __ATOMIC_RELAXED);
 }
 
-/* Send one finished line to the destination: one write(2) per line on
- * stderr, so that lines of concurrent threads never interleave. */
-static void
-emit(int prio, const char *line)
+/* Copy s (without its NUL) at p, within end; returns the new end. */
+static char *
+put(char *p, const char *end, const char *s)
 {
-	char out[4096 + 32];
-	int n;
+	size_t n = strlen(s);
 
-	if (dest == LOG_DEST_SYSLOG) {
-		syslog(__atomic_load_n(&log_facility, __ATOMIC_RELAXED) | prio,
-		       "%s", line);
-		return;
-	}
-	if (dest == LOG_DEST_JOURNAL)
-		n = snprintf(out, sizeof(out), "<%d>%s\n", prio, line);
-	else
-		n = snprintf(out, sizeof(out), "origin-milter: %s\n", line);
-	if (n >= (int)sizeof(out)) {
-		n = (int)sizeof(out) - 1;
-		out[n - 1] = '\n';
-	}
-	if (n > 0 && write(STDERR_FILENO, out, (size_t)n) < 0)
-		return; /* nowhere left to say it */
+	if (n > (size_t)(end - p))
+		n = (size_t)(end - p);
+	memcpy(p, s, n);
+	return p + n;
 }
 
-/* Write one event line. */
+/* Write one event line. On stderr the line is formatted once, straight
+ * into the buffer that is written, prefix and newline included: one
+ * vsnprintf and one write(2) per line, so that lines of concurrent
+ * threads never interleave. */
 void
 log_event(int prio, const char *event, const char *fmt, ...)
 {
-	char line[4096];
+	char line[4096 + 32];
+	char *p = line, *end = line + sizeof(line) - 1; /* room for '\n' */
+	char *body;
 	int n;
 	va_list ap;
 
 	if (!log_enabled(prio))
 		return;
-	n = snprintf(line, sizeof(line), "event=%s ", event);
+	if (dest == LOG_DEST_JOURNAL) {
+		*p++ = '<';
+		*p++ = (char)('0' + (prio & 7));
+		*p++ = '>';
+	} else if (dest == LOG_DEST_STDERR) {
+		p = put(p, end, "origin-milter: ");
+	}
+	body = p;
+	p = put(p, end, "event=");
+	p = put(p, end, event);
+	if (p < end)
+		*p++ = ' ';
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	n = vsnprintf(p, (size_t)(end - p) + 1, fmt, ap);
 	va_end(ap);
-	emit(prio, line);
+	if (n > 0)
+		p += (size_t)n < (size_t)(end - p) ? (size_t)n : (size_t)(end - p);
+	if (dest == LOG_DEST_SYSLOG) {
+		*p = '\0';
+		syslog(__atomic_load_n(&log_facility, __ATOMIC_RELAXED) | prio,
+		       "%s", body);
+		return;
+	}
+	*p++ = '\n';
+	if (write(STDERR_FILENO, line, (size_t)(p - line)) < 0)
+		return; /* nowhere left to say it */
 }
 
 /* Quote a value for a log line. */

@@ -111,6 +111,11 @@ cfg_opt_t ldap_conf_opts[] = {
 	 * (userAccountControl bit 2, ACCOUNTDISABLE) is not an account
 	 * (login_unknown, logged as disabled). */
 	CFG_BOOL("refuse_disabled", cfg_false, CFGF_NONE),
+	/* Exchange's Send on Behalf: the delegates of delegate_attribute
+	 * (publicDelegates) may use the principal's address only for a
+	 * message that says so: with check_header_from, From: the principal
+	 * is accepted only with Sender: the delegate's own address. */
+	CFG_BOOL("send_on_behalf", cfg_false, CFGF_NONE),
 	/* Seconds one lookup may take in all, every server tried included
 	 * (0.1 to 10). When no server answers in time the verdict is the
 	 * directory error one (on_directory_error: fail closed, 451). */
@@ -393,6 +398,7 @@ fill_numbers(struct ldap_opts *o, cfg_t *sec)
 	o->send_as_acl = cfg_getbool(sec, "send_as_acl");
 	o->token_groups = cfg_getbool(sec, "token_groups") || o->send_as_acl;
 	o->refuse_disabled = cfg_getbool(sec, "refuse_disabled");
+	o->send_on_behalf = cfg_getbool(sec, "send_on_behalf");
 	o->group_send_as = cfg_getbool(sec, "group_send_as");
 	o->scope = scope_of(cfg_getstr(sec, "scope"));
 	o->timeout = cfg_getfloat(sec, "timeout");

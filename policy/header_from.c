@@ -116,7 +116,25 @@ struct judge {
 	const char *header;
 	struct verdict *out;
 	int refused; /* stop at the first refusal */
+	bool on_behalf; /* a From: address was granted as Send on Behalf */
 };
+
+/* Send on Behalf without Sender: the delegate's own address: refused. */
+static int
+on_behalf_refused(struct judge *j, const char *sender)
+{
+	struct verdict *out = j->out;
+	out->action = ACT_REJECT;
+	out->reason = R_NOT_OWNER;
+	reply_format(&j->p->not_owner, NULL, 0, &out->reply);
+	fact(out, "rule", "check_header_from", 64);
+	fact(out, "header", "Sender", 16);
+	fact(out, "header_error", sender ? "on_behalf_sender_not_own"
+					 : "on_behalf_needs_sender", 64);
+	if (sender != NULL)
+		fact(out, "header_from", sender, 200);
+	return 1;
+}
 
 /* Decide one header address as if it were the envelope sender. */
 static void
@@ -136,8 +154,15 @@ judge_one(const struct mbox *m, void *arg)
 	f.sender = path;
 	f.sender_len = strlen(path);
 	decide(j->p, j->dir, &f, j->out);
-	if (j->out->action == ACT_ACCEPT)
+	if (j->out->action == ACT_ACCEPT) {
+		if (strstr(j->out->facts, "send_as=on_behalf") != NULL)
+			j->on_behalf = true;
+		/* on behalf of someone: Sender: is the delegate's own */
+		if (j->on_behalf && strcmp(j->header, "Sender") == 0 &&
+		    j->out->reason != R_OWNER)
+			j->refused = on_behalf_refused(j, path);
 		return;
+	}
 	j->refused = 1;
 	if (j->out->reason == R_SENDER_INVALID ||
 	    j->out->reason == R_NULL_DENIED) {
@@ -185,7 +210,7 @@ header_from_check(const struct policy *p, struct directory *dir,
                   const struct facts *base, const struct hdr_from_set *s,
                   struct verdict *out)
 {
-	struct judge j = {p, dir, base, "From", out, 0};
+	struct judge j = {p, dir, base, "From", out, 0, false};
 
 	if (s->no_memory) {
 		unparsable(p, s->nfrom ? "From" : "Sender", "out_of_memory",
@@ -208,5 +233,7 @@ header_from_check(const struct policy *p, struct directory *dir,
 	j.header = "Sender";
 	if (s->sender != NULL && check_value(&j, s->sender, false, 1) != 0)
 		return 1;
+	if (j.on_behalf && s->sender == NULL)
+		return on_behalf_refused(&j, NULL);
 	return 0;
 }

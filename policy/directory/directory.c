@@ -140,7 +140,9 @@ dir_account_send_as(const struct dir_account *owner,
 		    const struct dir_account *acct)
 {
 	if (dir_account_delegates_to(owner, acct->id))
-		return SEND_AS_DELEGATE;
+		return owner->delegates_on_behalf && !owner->is_group
+			       ? SEND_AS_ON_BEHALF
+			       : SEND_AS_DELEGATE;
 	if (owner->is_group && owner->sid != NULL && acct->sid != NULL &&
 	    token_has(acct, owner->sid, false))
 		return SEND_AS_GROUP;
@@ -165,6 +167,8 @@ send_as_via_name(enum send_as_via v)
 		return "none";
 	case SEND_AS_DELEGATE:
 		return "delegate";
+	case SEND_AS_ON_BEHALF:
+		return "on_behalf";
 	case SEND_AS_GROUP:
 		return "group";
 	case SEND_AS_ACL:

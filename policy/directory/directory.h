@@ -46,12 +46,16 @@ struct dir_account {
 	const char *const *send_as_aces; /* its DACL's Send-As ACEs in
 					    order: "+SID" allow, "-SID" deny */
 	size_t nsend_as_aces;
+	bool delegates_on_behalf; /* its delegates hold Exchange's Send on
+				     Behalf (publicDelegates), not Send As */
 };
 
 /* Why an account may (or may not) send as another entry's address. */
 enum send_as_via {
 	SEND_AS_NONE = 0,    /* no grant at all */
 	SEND_AS_DELEGATE,    /* listed as a delegate (or group member) */
+	SEND_AS_ON_BEHALF,   /* a Send on Behalf delegate: the message must
+				carry Sender: <the delegate's own address> */
 	SEND_AS_GROUP,       /* member of the group, nested (tokenGroups) */
 	SEND_AS_ACL,         /* an allow ACE for Send-As names it */
 	SEND_AS_ACL_DENIED,  /* a deny ACE for Send-As comes first */

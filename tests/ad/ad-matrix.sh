@@ -143,13 +143,16 @@ NOT_OWNER="Originator address does not match authentication credentials"
 TEMPFAIL="Cannot verify the originator address now, try again later"
 
 # tcase NAME LOGIN SENDER EXPECT [CODE XCODE TEXT [LOG-PATTERN]]
+# (AT=mail; AT=eom with the headers of $HDRS, e.g. -D SENDERHDR=...)
+AT=mail
+HDRS=()
 # EXPECT accept|reply at MAIL; LOG-PATTERN must then be in the verdict line.
 tcase() {
 	local name=$1 login=$2 sender=$3 expect=$4 code=${5:-} xcode=${6:-}
 	local text=${7:-} pat=${8:-} before out rc
 	before=$(wc -l <"$T/filter.log")
 	out=$("$MILTERTEST" -D SOCK="unix:$T/milter.sock" -D LOGIN="$login" \
-		-D SENDER="$sender" -D CLIENT=192.0.2.10 -D AT=mail \
+		-D SENDER="$sender" -D CLIENT=192.0.2.10 -D AT="$AT" "${HDRS[@]}" \
 		-D EXPECT="$expect" -D CODE="$code" -D XCODE="$xcode" \
 		-D TEXT="$text" -s "$LUA" 2>&1)
 	rc=$?
@@ -194,6 +197,24 @@ tcase "disabled account" erin "<erin@example.com>" reply 554 5.7.1 "$NOT_OWNER" 
 tcase "member #2000 of a 2,000-member group" gina "<all-staff@example.com>" accept "" "" "" "reason=send_as"
 tcase "not a member of the big group" alice "<all-staff@example.com>" reply 554 5.7.1 "$NOT_OWNER" "reason=not_owner"
 tcase "publicDelegates (Send on Behalf) on the envelope" henry "<boss@example.com>" accept "" "" "" "send_as=delegate"
+stop_filter
+
+# --- Send on Behalf: From: the principal needs Sender: the delegate ---------
+make_conf "$LDAPS" "$AD_PERMS
+	send_on_behalf = true"
+sed -i -e 's/^  reject_stage = "mail"/  reject_stage = "data"\n  check_header_from = true/' "$T/policy.conf"
+start_filter || not_ok "filter starts (send_on_behalf, check_header_from)"
+AT=eom
+HDRS=(-D SENDERHDR="<henry@example.com>")
+tcase "Send on Behalf with Sender: the delegate" henry "<boss@example.com>" continue "" "" "" "send_as=on_behalf"
+HDRS=()
+tcase "Send on Behalf without Sender:" henry "<boss@example.com>" reply 554 5.7.1 "$NOT_OWNER" "on_behalf_needs_sender"
+HDRS=(-D SENDERHDR="<boss@example.com>")
+tcase "Send on Behalf, Sender: not the delegate's own" henry "<boss@example.com>" reply 554 5.7.1 "$NOT_OWNER" "on_behalf_sender_not_own"
+HDRS=()
+tcase "Send-As by ACL needs no Sender:" bob "<sales@example.com>" continue "" "" "" "send_as=acl"
+HDRS=()
+AT=mail
 stop_filter
 
 # --- the member list alone (no tokenGroups): ranged values must be read -----

@@ -65,6 +65,7 @@ struct ldap_opts {
 	bool token_groups;        /* AD: objectSid + tokenGroups of a login */
 	bool send_as_acl;         /* AD: Send-As ACEs of an owner's DACL */
 	bool refuse_disabled;     /* AD: userAccountControl bit 2 = no login */
+	bool send_on_behalf;      /* delegate_attribute is Send on Behalf */
 	double timeout;           /* seconds for one whole lookup */
 	unsigned pool_size;
 	unsigned cache_ttl, negative_cache_ttl, cache_size, stale_grace;

@@ -530,6 +530,7 @@ rec_finish(struct rec_build *b)
 		r->acct.send_as_aces = put_strv(more + b->token.n, &b->aces,
 						&at);
 		r->acct.nsend_as_aces = b->aces.n;
+		r->acct.delegates_on_behalf = b->on_behalf;
 	}
 	rec_discard(b);
 	return r;
@@ -559,6 +560,7 @@ rec_fill(struct rec_build *r, LDAP *ld, LDAPMessage *e,
 	struct gather g;
 	memset(&g, 0, sizeof(g));
 	g.member_next = -1;
+	r->on_behalf = o->send_on_behalf;
 	int rc = -1;
 	if ((r->id = entry_dn(ld, e)) == NULL ||
 	    walk(r, &g, ld, e, o, norm) != 0 ||

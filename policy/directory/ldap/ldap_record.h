@@ -45,6 +45,7 @@ struct rec_build {
 	struct strv aces;      /* Send-As ACEs, "+SID" / "-SID" */
 	bool disabled;         /* userAccountControl & ACCOUNTDISABLE */
 	bool bad_sd;           /* nTSecurityDescriptor did not parse */
+	bool on_behalf;        /* its delegates are Send on Behalf ones */
 };
 
 /* A new record with the given status; NULL when out of memory. */

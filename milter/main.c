@@ -103,6 +103,7 @@ run(const char *cfgpath, const char *sock, bool foreground)
 	    daemon_write_pid(c->pid_file, err, sizeof(err)) != 0 ||
 	    daemon_drop_privileges(c->user, err, sizeof(err)) != 0) {
 		start_failed(err[0] ? err : "cannot detach");
+		config_unref(c);
 		return EX_OSERR;
 	}
 	reread_check_log(c);
@@ -116,11 +117,14 @@ run(const char *cfgpath, const char *sock, bool foreground)
 	    smfi_opensocket(false) == MI_FAILURE) {
 		snprintf(err, sizeof(err), "cannot open socket %s", sock);
 		start_failed(err);
+		snapshot_set(NULL);
 		return EX_OSERR;
 	}
 	if (dir_reaper_start() != 0 || signals_start(cfgpath) != 0 ||
 	    evidence_start() != 0) {
 		start_failed("cannot start threads");
+		snapshot_set(NULL);
+		dir_reaper_stop();
 		return EX_OSERR;
 	}
 	log_event(LOG_NOTICE, "start", "socket=%s config=%s version=%s", sock,

@@ -94,7 +94,7 @@ start=$(date +%s)
 under_valgrind() {
 	local log=$W/plain/vg-$1.log rc tot
 	top_srcdir=$SRC top_builddir=$W/vgbin CMOCKA_MESSAGE_OUTPUT=TAP \
-		timeout 300 bash "$SRC/$2" > "$log" 2>&1
+		timeout 900 bash "$SRC/$2" > "$log" 2>&1
 	rc=$?
 	tot=$(grep -c '^ok' "$log")
 	if [ $rc -eq 0 ]; then ok "$3 with the filter under valgrind ($tot ok)"
@@ -108,8 +108,10 @@ under_valgrind() {
 if wants asan; then
 	if build "$W/asan" --enable-sanitizers; then
 		ok "ASan+UBSan build"
-		(cd "$W/asan" && timeout 600 make -j"$JOBS" check) > "$W/asan/check.log" 2>&1
+		t0=$(date +%s)
+		(cd "$W/asan" && timeout 1800 make -j"$JOBS" check) > "$W/asan/check.log" 2>&1
 		rc=$?
+		echo "# ASan+UBSan make check took $(($(date +%s) - t0)) s (hang guard 1800 s)"
 		sum=$(grep -E '^# (TOTAL|PASS|FAIL|ERROR|XFAIL|SKIP):' "$W/asan/check.log" | tr -s ' ' | tr '\n' ' ')
 		if [ $rc -eq 0 ]; then ok "make check under ASan+UBSan: $sum"
 		else
@@ -248,9 +250,11 @@ if wants tsan; then
 		tests/sanitize/race-canary) >> "$W/tsan/build.log" 2>&1 &&
 	   ldd "$W/tsan/origin-milter" | grep -q 'libtsan\.so'; then
 		ok "TSan build (runtime shared: reports name their modules)"
-		(cd "$W/tsan" && timeout 400 make check TESTS="tests/milter/protocol.sh tests/ldap/dir-ldap.sh") \
+		t0=$(date +%s)
+		(cd "$W/tsan" && timeout 1200 make check TESTS="tests/milter/protocol.sh tests/ldap/dir-ldap.sh") \
 			> "$W/tsan/check.log" 2>&1
 		rc=$?
+		echo "# TSan make check took $(($(date +%s) - t0)) s (hang guard 1200 s)"
 		sum=$(grep -E '^# (TOTAL|PASS|FAIL|ERROR):' "$W/tsan/check.log" | tr -s ' ' | tr '\n' ' ')
 		if [ $rc -eq 0 ]; then ok "TSan: protocol and directory tests: $sum"
 		else

@@ -1,8 +1,10 @@
 # tests/ad/local.mk - origin-milter against a real Active Directory (a
 # Samba AD DC provisioned once per build into tests/ad/cache, run in a
-# network namespace of its own; see tests/ad/samba-env.sh).
-TESTS += tests/ad/ad-matrix.sh tests/ad/ad-fault.sh
+# network namespace of its own; see tests/ad/samba-env.sh). ad-postfix.sh
+# runs the same AD profile under a private Postfix + Cyrus SASL.
+TESTS += tests/ad/ad-matrix.sh tests/ad/ad-fault.sh tests/ad/ad-postfix.sh
 EXTRA_DIST += tests/ad/samba-env.sh tests/ad/ad-matrix.sh tests/ad/ad-fault.sh \
+	tests/ad/ad-postfix.sh \
 	tests/ad/schema-exchange.ldif
 clean-local: clean-ad-cache
 clean-ad-cache:

@@ -49,7 +49,11 @@ mkdir -p "$T/archive"
 # The notice command: records its arguments, its descriptors and its text.
 cat > "$T/fake-sendmail" <<EOS
 #!/bin/sh
-ls -l /proc/\$\$/fd | sed -n 's/.* \([0-9]*\) -> \(.*\)/\1 -> \2/p' > "$T/fds.tmp"
+# ls lists its own descriptors: what the command inherited, as exec
+# passes them on (the shell's own fds change while it sets up a pipeline
+# or a redirection, so /proc/\$\$ is a moving target)
+ls -l /proc/self/fd > "$T/fds.raw"
+sed -n 's/.* \([0-9]*\) -> \(.*\)/\1 -> \2/p' "$T/fds.raw" > "$T/fds.tmp"
 echo "ARGS: \$*" > "$T/notice.tmp"
 cat >> "$T/notice.tmp"
 mv "$T/fds.tmp" "$T/fds.txt"

@@ -23,6 +23,19 @@
 #include "textutil.h"
 #include "xtext.h"
 
+/*
+ * Stack depth. decide() runs on libmilter's session threads. When a thread
+ * ends, glibc gives the pages of its stack back to the kernel except the
+ * top 16 KiB, and the next session thread faults every deeper page in
+ * again: with the helpers below inlined, decide() alone was a 15 KiB frame
+ * and each new session paid three to four page faults. The helpers that
+ * hold large buffers are therefore kept out of line, so that only the
+ * path taken holds its buffers (an unauthenticated sender never holds the
+ * login's, an owned address never the refusal's), and no helper holds
+ * more than one address-sized buffer. tests/bench prints the depth.
+ */
+#define OUT_OF_LINE __attribute__((noinline))
+
 /* Append " key=value" to the facts (bounded); a value with blanks or
  * quotes is written in double quotes with \" and \\ escaped. */
 static void
@@ -163,7 +176,7 @@ policy_login_is_xtext(const struct policy *p, const char *mta_version)
 }
 
 /* Write the account's directory facts into the verdict. */
-static void
+static OUT_OF_LINE void
 account_facts(struct verdict *v, const struct dir_lookup *l)
 {
 	const struct dir_account *a = l->acct;
@@ -195,7 +208,7 @@ account_facts(struct verdict *v, const struct dir_lookup *l)
 
 /* Unauthenticated rows of the table; domain is the sender's folded
  * domain, or NULL for a sender the parser refused. */
-static void
+static OUT_OF_LINE void
 decide_unauth(const struct policy *p, const struct facts *f,
 	      const char *domain, struct verdict *v)
 {
@@ -229,7 +242,7 @@ decide_unauth(const struct policy *p, const struct facts *f,
  * the holder's delegates: *send_as), 0 another entry or several (the
  * level decides: not owned), 2 nobody (ask the next level), -1 directory
  * error (verdict set). */
-static int
+static OUT_OF_LINE int
 holder_decides(const struct policy *p, struct directory *dir,
 	       const struct facts *f, const char *key,
 	       const struct dir_account *acct, struct verdict *v,
@@ -281,13 +294,14 @@ holder_decides(const struct policy *p, struct directory *dir,
  * (send-as if it delegates to the account). A directory lookup is made
  * only when the account does not hold the key itself. 1 owned (*r set),
  * 0 not owned, -1 directory error (verdict set). */
-static int
+static OUT_OF_LINE int
 owns(const struct policy *p, struct directory *dir, const struct facts *f,
      const char *key, const struct dir_account *acct, struct verdict *v,
      enum reason *r)
 {
-	char keys[DIR_OWNER_LEVELS][KEY_BUF];
-	size_t n = dir_owner_keys(key, p->norm.subaddr_delims, keys);
+	char base[KEY_BUF];
+	const char *keys[DIR_OWNER_LEVELS];
+	size_t n = dir_owner_keys(key, p->norm.subaddr_delims, base, keys);
 
 	for (size_t i = 0; i < n; i++) {
 		bool send_as = false;
@@ -365,13 +379,13 @@ login_refused(const struct policy *p, const struct facts *f,
 		not_owner(p, f, v, r);
 }
 
-/* Authenticated rows of the table. */
-static void
-decide_auth(const struct policy *p, struct directory *dir,
-	    const struct facts *f, const char *key, struct verdict *v)
+/* The login as an identity: xtext decoded (Sendmail), bypass_logins,
+ * then identity_parse. 1 when this settled the verdict (bypass, checks
+ * off, an undecodable or invalid login), else 0 and *id is the login. */
+static OUT_OF_LINE int
+login_identity(const struct policy *p, const struct facts *f,
+	       struct verdict *v, struct identity *id)
 {
-	struct identity id;
-	struct dir_lookup l;
 	enum id_status ist;
 	char decoded[LOGIN_MAX * 3 + 1];
 	const char *login = f->login;
@@ -381,30 +395,43 @@ decide_auth(const struct policy *p, struct directory *dir,
 				 sizeof(decoded)) < 0) {
 			add_fact(v, "login_error", "xtext");
 			login_refused(p, f, v, R_LOGIN_INVALID);
-			return;
+			return 1;
 		}
 		login = decoded;
 		add_fact(v, "login_decoded", login);
 	}
 	if (bypass(p, login)) {
 		set(v, ACT_ACCEPT, R_BYPASS_LOGIN, NULL, NULL, 0);
-		return;
+		return 1;
 	}
-	ist = identity_parse(login, strlen(login), &p->identity, &id);
-	if (ist == ID_OK && identity_reduced(&id) && bypass(p, id.user)) {
-		add_fact(v, "user", id.user);
+	ist = identity_parse(login, strlen(login), &p->identity, id);
+	if (ist == ID_OK && identity_reduced(id) && bypass(p, id->user)) {
+		add_fact(v, "user", id->user);
 		set(v, ACT_ACCEPT, R_BYPASS_LOGIN, NULL, NULL, 0);
-		return;
+		return 1;
 	}
 	if (!p->check_originator && !p->check_home_server) {
 		set(v, ACT_ACCEPT, R_CHECK_OFF, NULL, NULL, 0);
-		return;
+		return 1;
 	}
 	if (ist != ID_OK) {
 		add_fact(v, "login_error", id_status_name(ist));
 		login_refused(p, f, v, R_LOGIN_INVALID);
-		return;
+		return 1;
 	}
+	return 0;
+}
+
+/* Authenticated rows of the table. */
+static OUT_OF_LINE void
+decide_auth(const struct policy *p, struct directory *dir,
+	    const struct facts *f, const char *key, struct verdict *v)
+{
+	struct identity id;
+	struct dir_lookup l;
+
+	if (login_identity(p, f, v, &id))
+		return;
 	add_fact(v, "user", id.user);
 	if (id.domain[0])
 		add_fact(v, "login_domain", id.domain);
@@ -442,7 +469,7 @@ decide_auth(const struct policy *p, struct directory *dir,
 
 /* allowed_forged_senders: waive a refusal of a listed sender, keeping
  * the refusal's reason as a fact (exempted=REASON, pattern=PATTERN). */
-static void
+static OUT_OF_LINE void
 exempt_sender(const struct policy *p, const char *key, struct verdict *v)
 {
 	const char *pattern = exempt_match(&p->allowed_senders, key);
@@ -459,15 +486,39 @@ exempt_sender(const struct policy *p, const char *key, struct verdict *v)
 	set(v, ACT_ACCEPT, R_ALLOWED_SENDER, NULL, NULL, 0);
 }
 
+/* Parse the sender, write it cleaned into v->sender and its lookup key
+ * into key. ADDR_OK, or why the sender is unusable (a fact is added). */
+static OUT_OF_LINE enum addr_status
+sender_key(const struct policy *p, const struct facts *f, struct verdict *v,
+	   char key[KEY_BUF])
+{
+	struct address a;
+	enum addr_status st;
+
+	st = addr_parse(f->sender, f->sender_len, &p->limits, &a);
+	if (st != ADDR_OK) {
+		add_fact(v, "sender_error", addr_status_name(st));
+		return st;
+	}
+	if (a.is_null) {
+		key[0] = '\0';
+		return ADDR_OK;
+	}
+	if (addr_format(&a, v->sender, sizeof(v->sender)) == 0 ||
+	    addr_key(&a, &p->norm, key, KEY_BUF) != NORM_OK) {
+		add_fact(v, "sender_error", "idna");
+		return ADDR_STATUS_COUNT; /* not a parse status: IDNA */
+	}
+	return ADDR_OK;
+}
+
 /* Decide one message. */
 void
 decide(const struct policy *p, struct directory *dir, const struct facts *f,
        struct verdict *v)
 {
-	struct address a;
 	char key[KEY_BUF];
 	bool authed = f->login != NULL && f->login[0] != '\0';
-	enum addr_status st;
 
 	memset(v, 0, sizeof(*v));
 	reply_clean(f->sender, f->sender_len, REPLY_SENDER_MAX, v->sender,
@@ -482,9 +533,7 @@ decide(const struct policy *p, struct directory *dir, const struct facts *f,
 			return;
 		}
 	}
-	st = addr_parse(f->sender, f->sender_len, &p->limits, &a);
-	if (st != ADDR_OK) {
-		add_fact(v, "sender_error", addr_status_name(st));
+	if (sender_key(p, f, v, key) != ADDR_OK) {
 		if (!authed)
 			decide_unauth(p, f, NULL, v);
 		else
@@ -492,21 +541,11 @@ decide(const struct policy *p, struct directory *dir, const struct facts *f,
 			    NULL, 0);
 		return;
 	}
-	if (a.is_null) {
+	if (key[0] == '\0') { /* the null sender <> */
 		if (!authed || p->allow_null_sender)
 			set(v, ACT_ACCEPT, R_NULL_SENDER, NULL, NULL, 0);
 		else
 			not_owner(p, f, v, R_NULL_DENIED);
-		return;
-	}
-	if (addr_format(&a, v->sender, sizeof(v->sender)) == 0 ||
-	    addr_key(&a, &p->norm, key, sizeof(key)) != NORM_OK) {
-		add_fact(v, "sender_error", "idna");
-		if (!authed)
-			decide_unauth(p, f, NULL, v);
-		else
-			set(v, ACT_REJECT, R_SENDER_INVALID, &p->bad_sender,
-			    NULL, 0);
 		return;
 	}
 	add_fact(v, "sender_key", key);

@@ -92,18 +92,21 @@ dir_account_holds(const struct dir_account *acct, const char *key)
 	return false;
 }
 
-/* The keys that decide who owns key, most specific first. */
+/* The keys that decide who owns key, most specific first: key itself,
+ * its base address (written into base), the catch-all "@domain" (a
+ * suffix of key: no copy). */
 size_t
-dir_owner_keys(const char *key, const char *delims,
-	       char keys[DIR_OWNER_LEVELS][KEY_BUF])
+dir_owner_keys(const char *key, const char *delims, char base[KEY_BUF],
+	       const char *keys[DIR_OWNER_LEVELS])
 {
 	size_t n = 0;
+	const char *at = strrchr(key, '@');
 
-	snprintf(keys[n++], KEY_BUF, "%s", key);
-	if (key_base(key, delims, keys[n], KEY_BUF) > 0)
-		n++;
-	if (key[0] != '@' && catchall_key(key, keys[n], KEY_BUF) > 0)
-		n++;
+	keys[n++] = key;
+	if (key_base(key, delims, base, KEY_BUF) > 0)
+		keys[n++] = base;
+	if (key[0] != '@')
+		keys[n++] = at != NULL ? at : "@";
 	return n;
 }
 

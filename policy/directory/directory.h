@@ -128,10 +128,11 @@ bool dir_account_holds(const struct dir_account *acct, const char *key);
  * specific first: the exact key, its base address when it has an
  * extension (key_base with delims), and the domain's catch-all "@domain".
  * The first key that the account or any other entry holds decides.
- * Fills keys and returns how many (1 to 3). */
+ * Points keys at them (the base address is written into base, the others
+ * point into key) and returns how many (1 to 3). */
 #define DIR_OWNER_LEVELS 3
-size_t dir_owner_keys(const char *key, const char *delims,
-		      char keys[DIR_OWNER_LEVELS][KEY_BUF]);
+size_t dir_owner_keys(const char *key, const char *delims, char base[KEY_BUF],
+		      const char *keys[DIR_OWNER_LEVELS]);
 /* True if delegate_id is among acct's delegates. */
 bool dir_account_delegates_to(const struct dir_account *acct,
 			      const char *delegate_id);

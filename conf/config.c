@@ -148,6 +148,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_STR("pid_file", RUNSTATEDIR "/origin-milter/origin-milter.pid",
 		CFGF_NONE),
 	CFG_INT("umask", 007, CFGF_NONE),
+	CFG_INT("thread_stack_kb", 1024, CFGF_NONE),
 	CFG_BOOL("allow_remote_mta", cfg_false, CFGF_NONE),
 	CFG_STR("server_name", "", CFGF_NONE),
 	CFG_STR_LIST("local_servers", "{}", CFGF_NONE),
@@ -446,6 +447,19 @@ v_umask(cfg_t *cfg, cfg_opt_t *opt)
 	return conf_check_range(cfg, opt, 0, 0777);
 }
 
+/* 0 (libc's default, the stack rlimit), or 256 KiB to 64 MiB. */
+static int
+v_stack_kb(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+
+	if (v == 0 || (v >= 256 && v <= 65536))
+		return 0;
+	cfg_error(cfg, "%s = %ld: must be 0 (the system's default) or between "
+		       "256 and 65536", opt->name, v);
+	return -1;
+}
+
 static int
 v_local_max(cfg_t *cfg, cfg_opt_t *opt)
 {
@@ -524,6 +538,7 @@ set_validators(cfg_t *cfg)
 	} v[] = {
 		{"socket", v_socket},
 		{"umask", v_umask},
+		{"thread_stack_kb", v_stack_kb},
 		{"trusted_networks", v_networks},
 		{"local_domains", v_domains},
 		{"directory", v_directory},
@@ -970,6 +985,7 @@ fill_daemon(struct config *c, cfg_t *cfg)
 	c->user = keep(c, cfg_getstr(cfg, "user"));
 	c->pid_file = keep(c, cfg_getstr(cfg, "pid_file"));
 	c->umask = (mode_t)cfg_getint(cfg, "umask");
+	c->thread_stack_kb = (unsigned)cfg_getint(cfg, "thread_stack_kb");
 	c->allow_remote_mta = cfg_getbool(cfg, "allow_remote_mta");
 	c->directory_kind = keep(c, cfg_getstr(cfg, "directory"));
 	c->accounts_file = keep(c, cfg_getstr(cfg, "accounts_file"));

@@ -52,6 +52,7 @@ struct config {
 	char *user;               /* "" = keep the current user */
 	char *pid_file;           /* "" = none */
 	mode_t umask;
+	unsigned thread_stack_kb; /* session threads' stacks; 0 = libc's */
 	bool allow_remote_mta;    /* inet socket on a non-loopback host */
 	int log_level;            /* LOG_ERR .. LOG_DEBUG */
 	int syslog_facility;      /* LOG_MAIL, LOG_LOCAL0, ... */

@@ -13,6 +13,9 @@ int daemon_detach(void);
 int daemon_write_pid(const char *path, char *err, size_t errsz);
 /* Become user ("" = stay); 0 or -1 with err. */
 int daemon_drop_privileges(const char *user, char *err, size_t errsz);
+/* Stack size of the threads created from now on (libmilter's session
+ * threads), in KiB; 0 keeps libc's default. 0 or -1 with err. */
+int daemon_thread_stack(unsigned kb, char *err, size_t errsz);
 /* Remove a UNIX socket left by a dead instance; refuse if one answers. */
 int daemon_clear_socket(const char *spec, char *err, size_t errsz);
 

@@ -1,7 +1,16 @@
 /*
  * log.c - key=value event lines to one destination: syslog, or stderr
  * (plain, or with journald's "<prio>" prefix when stderr is the journal).
+ *
+ * Lines to stderr are written by whichever thread holds the write lock.
+ * A thread that finds it taken leaves its line in a queue and goes on;
+ * the holder writes the queue before it lets go, and looks again after
+ * (so no line is left behind). Without contention every line is written
+ * before log_event returns; under load, lines written at once share one
+ * write(2) instead of queueing on the file's own lock (tests/bench).
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,10 +100,102 @@ put(char *p, const char *end, const char *s)
 	return p + n;
 }
 
+/* Lines waiting for the write lock's holder, and the holder's batch. */
+#define LOG_QUEUE (64 * 1024)
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
+static char queue_a[LOG_QUEUE], queue_b[LOG_QUEUE];
+static char *queue = queue_a;  /* filled under queue_lock */
+static size_t queued;
+static char *batch = queue_b;  /* the holder's, under write_lock */
+
+/* All of buf to stderr (a short write is continued). */
+static void
+write_all(const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(STDERR_FILENO, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* nowhere left to say it */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Take the queue (swap it with the holder's batch); its length. */
+static size_t
+take_queue(void)
+{
+	char *q;
+	size_t n;
+
+	pthread_mutex_lock(&queue_lock);
+	q = queue;
+	queue = batch;
+	batch = q;
+	n = queued;
+	queued = 0;
+	pthread_mutex_unlock(&queue_lock);
+	return n;
+}
+
+/* With the write lock held: write what is queued, let go, and take the
+ * lock again if lines came in meanwhile and nobody else holds it. */
+static void
+drain_and_unlock(void)
+{
+	for (;;) {
+		size_t n = take_queue();
+		bool more;
+
+		if (n > 0)
+			write_all(batch, n);
+		pthread_mutex_unlock(&write_lock);
+		pthread_mutex_lock(&queue_lock);
+		more = queued > 0;
+		pthread_mutex_unlock(&queue_lock);
+		if (!more || pthread_mutex_trylock(&write_lock) != 0)
+			return;
+	}
+}
+
+/* One whole line to stderr, in order with the lines queued before it. */
+static void
+emit(const char *line, size_t len)
+{
+	if (pthread_mutex_trylock(&write_lock) != 0) {
+		bool fits;
+
+		pthread_mutex_lock(&queue_lock);
+		fits = queued + len <= LOG_QUEUE;
+		if (fits) {
+			memcpy(queue + queued, line, len);
+			queued += len;
+		}
+		pthread_mutex_unlock(&queue_lock);
+		if (fits) {
+			/* the holder may have let go before it saw our line */
+			if (pthread_mutex_trylock(&write_lock) == 0)
+				drain_and_unlock();
+			return;
+		}
+		pthread_mutex_lock(&write_lock); /* queue full: wait our turn */
+	}
+	{
+		size_t n = take_queue(); /* lines queued before ours first */
+		if (n > 0)
+			write_all(batch, n);
+	}
+	write_all(line, len);
+	drain_and_unlock();
+}
+
 /* Write one event line. On stderr the line is formatted once, straight
- * into the buffer that is written, prefix and newline included: one
- * vsnprintf and one write(2) per line, so that lines of concurrent
- * threads never interleave. */
+ * into the buffer that is written, prefix and newline included, and
+ * written whole (emit), so that lines of concurrent threads never
+ * interleave. */
 void
 log_event(int prio, const char *event, const char *fmt, ...)
 {
@@ -130,8 +231,7 @@ log_event(int prio, const char *event, const char *fmt, ...)
 		return;
 	}
 	*p++ = '\n';
-	if (write(STDERR_FILENO, line, (size_t)(p - line)) < 0)
-		return; /* nowhere left to say it */
+	emit(line, (size_t)(p - line));
 }
 
 /* Quote a value for a log line. */

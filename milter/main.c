@@ -111,11 +111,17 @@ run(const char *cfgpath, const char *sock, bool foreground)
 	signals_block();
 	char pid_file[4096];
 	snprintf(pid_file, sizeof(pid_file), "%s", c->pid_file);
+	unsigned stack_kb = c->thread_stack_kb;
 	snapshot_set(c); /* c belongs to the snapshot now; a reload frees it */
 	if (smfi_setconn((char *)sock) == MI_FAILURE ||
 	    smfi_register(origin_milter_desc) == MI_FAILURE ||
 	    smfi_opensocket(false) == MI_FAILURE) {
 		snprintf(err, sizeof(err), "cannot open socket %s", sock);
+		start_failed(err);
+		snapshot_set(NULL);
+		return EX_OSERR;
+	}
+	if (daemon_thread_stack(stack_kb, err, sizeof(err)) != 0) {
 		start_failed(err);
 		snapshot_set(NULL);
 		return EX_OSERR;
@@ -127,8 +133,9 @@ run(const char *cfgpath, const char *sock, bool foreground)
 		dir_reaper_stop();
 		return EX_OSERR;
 	}
-	log_event(LOG_NOTICE, "start", "socket=%s config=%s version=%s", sock,
-		  cfgpath, PACKAGE_VERSION);
+	log_event(LOG_NOTICE, "start",
+		  "socket=%s config=%s version=%s thread_stack_kb=%u", sock,
+		  cfgpath, PACKAGE_VERSION, stack_kb);
 	rc = smfi_main();
 	log_event(LOG_NOTICE, "stop", "status=%d", rc);
 	signals_stop();

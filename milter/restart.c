@@ -16,6 +16,7 @@ static struct {
 	char pid_file[4096];
 	char log[16];
 	mode_t umask;
+	unsigned thread_stack_kb;
 } started;
 
 /* Copy the start-time values. */
@@ -28,6 +29,7 @@ restart_remember(const struct config *c, bool socket_from_cmdline)
 	snprintf(started.pid_file, sizeof(started.pid_file), "%s", c->pid_file);
 	snprintf(started.log, sizeof(started.log), "%s", c->log);
 	started.umask = c->umask;
+	started.thread_stack_kb = c->thread_stack_kb;
 }
 
 /* One line for a string key that differs. */
@@ -61,6 +63,13 @@ restart_check(const struct config *c)
 		          "key=umask running=%04o configured=%04o "
 		          "note=\"applied on restart only\"",
 		          (unsigned)started.umask, (unsigned)c->umask);
+		n++;
+	}
+	if (c->thread_stack_kb != started.thread_stack_kb) {
+		log_event(LOG_WARNING, "restart_required",
+		          "key=thread_stack_kb running=%u configured=%u "
+		          "note=\"applied on restart only\"",
+		          started.thread_stack_kb, c->thread_stack_kb);
 		n++;
 	}
 	return n;

@@ -1,6 +1,6 @@
 /*
  * restart.h - the settings the daemon applies once, at start: socket,
- * user, umask, pid_file and log. A reload that changes one of them says so
+ * user, umask, pid_file, log and thread_stack_kb. A reload that changes one of them says so
  * (event=restart_required) instead of ignoring it.
  */
 #ifndef MILTER_RESTART_H

@@ -216,6 +216,13 @@ kill -USR1 "$pid"
 wait_for "$T/filter.log" "event=reload " 2
 is "reload changing pid_file: restart_required key=pid_file" \
 	"$(count "$T/filter.log" "event=restart_required key=pid_file running=$T/milter.pid configured=$T/other.pid")" 1
+is "the start line names the session threads' stack size" \
+	"$(count "$T/filter.log" 'event=start .* thread_stack_kb=1024$')" 1
+make_conf auto "s|^thread_stack_kb = .*|thread_stack_kb = 512|"
+kill -USR1 "$pid"
+wait_for "$T/filter.log" "event=reload " 3
+is "reload changing thread_stack_kb: restart_required key=thread_stack_kb" \
+	"$(count "$T/filter.log" 'event=restart_required key=thread_stack_kb running=1024 configured=512')" 1
 stop_filter
 
 # --- files a reload reads, as the unprivileged user -------------------------

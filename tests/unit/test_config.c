@@ -65,6 +65,7 @@ test_sample_loads(void **state)
 			    "credentials");
 	assert_string_equal(c->policy.need_auth.xcode, "5.7.4");
 	assert_int_equal(c->umask, 07);
+	assert_int_equal(c->thread_stack_kb, 1024);
 	config_unref(c);
 }
 
@@ -95,7 +96,17 @@ test_defaults_and_directory(void **state)
 	assert_int_equal(c->policy.ntrusted, 2);
 	assert_string_equal(c->policy.not_local.text, "Mailbox is not local: %s");
 	assert_string_equal(c->policy.norm.subaddr_delims, "+");
+	assert_int_equal(c->thread_stack_kb, 1024);
 	config_unref(c);
+	static const unsigned stacks[] = {0, 256, 65536};
+	for (size_t i = 0; i < sizeof(stacks) / sizeof(stacks[0]); i++) {
+		char t[64];
+		snprintf(t, sizeof(t), "thread_stack_kb = %u\n", stacks[i]);
+		c = config_load(write_conf(t), false, err, sizeof(err));
+		assert_non_null(c);
+		assert_int_equal(c->thread_stack_kb, stacks[i]);
+		config_unref(c);
+	}
 	static const char *const sets[] = {"+", "-", "+-", "-+", ""};
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		char t[128];
@@ -128,6 +139,10 @@ test_errors_name_file_and_line(void **state)
 	expect_error("\nfrobnicate = 1\n", ":2:", "frobnicate");
 	expect_error("socket = \"tcp:25\"\n", ":1:", "must be unix:/path");
 	expect_error("umask = 01777\n", ":1:", "umask");
+	expect_error("\nthread_stack_kb = 64\n", ":2:",
+		     "thread_stack_kb = 64: must be 0 (the system's default) or "
+		     "between 256 and 65536");
+	expect_error("thread_stack_kb = 70000\n", ":1:", "thread_stack_kb");
 	expect_error("policy {\n on_directory_error = \"ignore\"\n}\n", ":2:",
 		     "tempfail | accept | reject");
 	expect_error("local_domains = {\"exa mple.com\"}\n", ":1:",

@@ -22,6 +22,7 @@ LUA=$SRC/tests/milter/transaction.lua
 pid=
 installed_by_us=no
 user_by_us=no
+locked_by_us=no
 export DEBIAN_FRONTEND=noninteractive
 
 # say CMD... - run CMD, its output as TAP comments, its status returned.
@@ -42,6 +43,7 @@ cleanup() {
 		deluser --quiet --system "$PKG" >/dev/null 2>&1
 		delgroup --quiet --system "$PKG" >/dev/null 2>&1
 	fi
+	[ $locked_by_us = yes ] && rm -rf "$lockdir"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -52,6 +54,26 @@ for t in dpkg-buildpackage lintian apt-get miltertest setpriv adduser; do
 	command -v "$t" >/dev/null 2>&1 ||
 		tap_bail "missing tool $t: sh contrib/install-deps.sh"
 done
+# The package is machine-wide: a second run on this machine (another
+# clone's CI) waits for the first to purge it instead of failing. The lock
+# is a directory naming its holder (a daemon that inherited a descriptor
+# cannot keep it; a holder that died leaves it to be taken).
+lockdir=/tmp/origin-milter-pkg-test.lock
+waited=0
+while ! mkdir "$lockdir" 2>/dev/null; do
+	holder=$(cat "$lockdir/pid" 2>/dev/null)
+	if [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; then
+		rm -rf "$lockdir"
+		continue
+	fi
+	[ $waited -eq 0 ] &&
+		echo "# another run (pid ${holder:-?}) holds the package test; waiting"
+	[ $waited -ge 1800 ] && tap_bail "the package test lock stayed taken 30 min"
+	sleep 5
+	waited=$((waited + 5))
+done
+echo $$ >"$lockdir/pid"
+locked_by_us=yes
 if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q installed; then
 	tap_bail "$PKG is already installed; this test installs and purges it"
 fi

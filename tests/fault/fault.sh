@@ -130,9 +130,26 @@ during() {
 	check "$1: good messages at worst tempfailed, never refused" \
 		'[ "${gm:-0}" -gt 0 ] && [ "$gr" = 0 ]'
 }
+# settle: after an LDAP fault the pool may still hold a handle the fault
+# broke; its next lookup answers 451 (fail closed, the MTA retries) and
+# the handle is replaced. Wait (at most 30 s, by outcome, not by time)
+# until four good messages in a row are accepted.
+settle() {
+	local i
+	for i in $(seq 1 60); do
+		"$MGEN" -s "unix:$T/om.sock" -c 1 -n 4 -S -t 15 \
+			-w "$T/good-strict.wl" > "$T/settle.out" 2>&1
+		grep -q '^RESULT.* accepted=4 .*mismatches=0 errors=0' \
+			"$T/settle.out" && return 0
+		sleep 0.5
+	done
+	echo "# settle: good messages still not accepted after 30 s"
+	return 1
+}
 # after NAME: recovery without restart
 after() {
 	local pid0=$fpid
+	settle
 	load 2 8 strict
 	wait_load
 	echo "# $1, after: $(summary)"

@@ -68,9 +68,10 @@ conn_get(SMFICTX *ctx)
 
 	if (c != NULL)
 		return c;
-	c = calloc(1, sizeof(*c));
+	c = malloc(sizeof(*c)); /* msg is set up at MAIL (in_msg) */
 	if (c == NULL)
 		return NULL;
+	memset(c, 0, offsetof(struct connection, msg));
 	c->cfg = snapshot_get();
 	if (c->cfg == NULL) {
 		free(c);
@@ -350,7 +351,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_TEMPFAIL;
 	message_free(c);
 	m = &c->msg;
-	memset(m, 0, offsetof(struct message, verdict));
+	memset(m, 0, offsetof(struct message, report_values));
 	c->in_msg = true;
 	login = macro(ctx, "{auth_authen}");
 	m->authenticated = login[0] != '\0';

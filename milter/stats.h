@@ -1,7 +1,7 @@
 /*
  * stats.h - counters per verdict and reason, decision latency and cache
  * hits; written in Prometheus text format to stats_file and logged on
- * SIGUSR2. Counting is lock-free (atomic adds).
+ * SIGUSR2. Counting is lock-free (atomic adds, in per-thread shards).
  */
 #ifndef MILTER_STATS_H
 #define MILTER_STATS_H

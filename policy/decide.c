@@ -520,7 +520,7 @@ decide(const struct policy *p, struct directory *dir, const struct facts *f,
 	char key[KEY_BUF];
 	bool authed = f->login != NULL && f->login[0] != '\0';
 
-	memset(v, 0, sizeof(*v));
+	verdict_reset(v);
 	reply_clean(f->sender, f->sender_len, REPLY_SENDER_MAX, v->sender,
 		    sizeof(v->sender));
 	if (!authed && f->auth_type != NULL && f->auth_type[0] != '\0') {
@@ -562,7 +562,7 @@ void
 decide_unknown_verb(const struct policy *p, bool authenticated,
 		    struct verdict *v)
 {
-	memset(v, 0, sizeof(*v));
+	verdict_reset(v);
 	if (authenticated) {
 		set(v, ACT_ACCEPT, R_UNKNOWN_VERB, NULL, NULL, 0);
 		return;

@@ -96,7 +96,7 @@ static int
 unparsable(const struct policy *p, const char *header, const char *why,
            const char *value, struct verdict *out)
 {
-	memset(out, 0, sizeof(*out));
+	verdict_reset(out);
 	out->action = ACT_REJECT;
 	out->reason = R_HEADER_UNPARSABLE;
 	reply_format(&p->not_owner, NULL, 0, &out->reply);

@@ -2,6 +2,9 @@
  * verdict.c - names of actions and reason codes, as logs and tools print
  * them. The names are a stable interface: admins grep for them.
  */
+#include <stddef.h>
+#include <string.h>
+
 #include "verdict.h"
 
 static const char *const reason_names[R_REASON_COUNT] = {
@@ -35,6 +38,20 @@ static const char *const rule_names[RULE_COUNT] = {
 	[RULE_NEED_AUTH] = "need_auth",
 	[RULE_HEADER_FROM] = "header_from",
 };
+
+void
+verdict_reset(struct verdict *v)
+{
+	memset(v, 0, offsetof(struct verdict, reply));
+	v->reply.code[0] = '\0';
+	v->reply.xcode[0] = '\0';
+	v->reply.text[0] = '\0';
+	v->account[0] = '\0';
+	v->sender[0] = '\0';
+	v->facts[0] = '\0';
+	v->from_cache = false;
+	v->stale = false;
+}
 
 /* "accept", "reject" or "tempfail". */
 const char *

@@ -72,6 +72,11 @@ struct verdict {
 	bool from_cache, stale;
 };
 
+/* An empty verdict (accept, no reason, no facts), writing only what the
+ * readers look at: the strings are cleared by their first octet, not
+ * whole (a decision per message; tests/bench). */
+void verdict_reset(struct verdict *v);
+
 const char *action_name(enum action a);
 const char *reason_name(enum reason r);
 /* The envelope rule a refusal with this reason belongs to. */

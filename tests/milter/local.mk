@@ -10,6 +10,14 @@ tests_milter_test_log_threads_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
 	-I$(top_srcdir)/milter
 tests_milter_test_log_threads_LDADD = $(CMOCKA_LIBS) -lpthread
 TESTS += tests/milter/test_log_threads
+# the counters, sharded per thread, summed exactly (test_stats_threads).
+check_PROGRAMS += tests/milter/test_stats_threads
+tests_milter_test_stats_threads_SOURCES = tests/milter/test_stats_threads.c \
+	milter/stats.c milter/log.c policy/verdict.c
+tests_milter_test_stats_threads_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	-I$(top_srcdir)/milter -I$(top_srcdir)/policy
+tests_milter_test_stats_threads_LDADD = $(CMOCKA_LIBS) -lpthread
+TESTS += tests/milter/test_stats_threads
 TESTS += tests/milter/protocol.sh tests/milter/socket.sh \
 	tests/milter/logging.sh tests/milter/evidence.sh
 EXTRA_DIST += tests/milter/protocol.sh tests/milter/transaction.lua \
